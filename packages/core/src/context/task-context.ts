@@ -1,0 +1,91 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { MaxRetriesExceededError, RetryError, TaskContextError } from '../errors';
+import type { JsonValue } from '../serialization/json-value';
+import type { TaskHeaders } from '../tasks/task-message';
+
+const storage = new AsyncLocalStorage<TaskContext>();
+
+/** What the executor knows of the attempt it is running. */
+export interface TaskContextInit {
+  id: string;
+  name: string;
+  args: readonly JsonValue[];
+  retries: number;
+  maxRetries: number;
+  queue: string;
+  headers: TaskHeaders;
+  abortSignal: AbortSignal;
+}
+
+/** Options of {@link TaskContext.retry}. */
+export interface RetryOptions {
+  /** Wait this long before the next attempt instead of the task's backoff. */
+  delayMs?: number;
+  /** The error that caused the retry; reported by `task_retry`, and thrown once retries run out. */
+  error?: Error;
+}
+
+/**
+ * The running attempt of a task, as Celery's `self.request` plus `self.retry`.
+ * Available anywhere in the task body and in code it awaits.
+ *
+ * @example
+ * @Task({ maxRetries: 5 })
+ * async sync(accountId: string) {
+ *   const ctx = TaskContext.current();
+ *   if (await this.remote.isBusy()) ctx.retry({ delayMs: 30_000 });
+ *   ctx.abortSignal.throwIfAborted();
+ * }
+ */
+export class TaskContext implements TaskContextInit {
+  readonly id: string;
+  readonly name: string;
+  readonly args: readonly JsonValue[];
+  /** How many attempts failed before this one. */
+  readonly retries: number;
+  readonly maxRetries: number;
+  readonly queue: string;
+  readonly headers: TaskHeaders;
+  /** Aborted when the task is revoked with `terminate` or reaches its time limit. */
+  readonly abortSignal: AbortSignal;
+
+  /** @internal Created by the executor. */
+  constructor(init: TaskContextInit) {
+    this.id = init.id;
+    this.name = init.name;
+    this.args = init.args;
+    this.retries = init.retries;
+    this.maxRetries = init.maxRetries;
+    this.queue = init.queue;
+    this.headers = init.headers;
+    this.abortSignal = init.abortSignal;
+  }
+
+  /** The attempt running here. Throws {@link TaskContextError} outside a task. */
+  static current(): TaskContext {
+    const context = storage.getStore();
+    if (!context) throw new TaskContextError();
+    return context;
+  }
+
+  /** The attempt running here, or `undefined` outside a task. */
+  static find(): TaskContext | undefined {
+    return storage.getStore();
+  }
+
+  /**
+   * Ends this attempt and schedules another, as Celery's `self.retry()`. Once
+   * `maxRetries` is reached it throws `error`, or {@link MaxRetriesExceededError}.
+   */
+  retry(options: RetryOptions = {}): never {
+    if (this.retries >= this.maxRetries) {
+      throw options.error ?? new MaxRetriesExceededError(this.name, this.id, this.maxRetries);
+    }
+    throw new RetryError({ delayMs: options.delayMs, cause: options.error });
+  }
+
+  /** @internal Runs `body` with this context as the current one. */
+  run<Result>(body: () => Result): Result {
+    return storage.run(this, body);
+  }
+}

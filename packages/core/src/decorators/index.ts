@@ -1,0 +1,3 @@
+export { Task } from './task.decorator';
+export { OnSignal } from './on-signal.decorator';
+export type { OnSignalOptions } from './on-signal.decorator';

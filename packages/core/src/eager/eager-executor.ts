@@ -1,0 +1,121 @@
+import { TaskFailedError, TaskTimeoutError, UnknownTaskError } from '../errors';
+import { preparePublish, type PreparedPublish } from '../publish/prepare-publish';
+import type { JsonValue } from '../serialization/json-value';
+import { afterTaskPublish, taskReceived, taskUnknown } from '../signals/builtins';
+import { traceAttempt } from '../tracer/trace-attempt';
+import type { AsyncResult, GetResultOptions, RevokeOptions, RevokeOutcome, TaskExecutor } from '../tasks/async-result';
+import type { PublishOptions, TaskRequest } from '../tasks/task-message';
+import type { TaskRegistry } from '../tasks/task-registry';
+import { TaskState } from '../tasks/task-state';
+
+type EagerRecord =
+  | { state: typeof TaskState.PENDING | typeof TaskState.STARTED | typeof TaskState.RETRY }
+  | { state: typeof TaskState.SUCCESS; result: JsonValue }
+  | { state: typeof TaskState.FAILURE; error: Error; name: string };
+
+/**
+ * Runs tasks inline in the caller, without Redis, through the same tracer as the
+ * worker: the same signals and hooks in the same order, publish signals included.
+ * Retries run at once (their delay is not slept); `delayMs`, `eta` and `priority`
+ * are accepted and ignored. Results are kept in memory for `result(id)`.
+ *
+ * @example
+ * const registry = new TaskRegistry();
+ * registry.registerInstance(new EmailTasks());
+ * const tasks = new EagerExecutor(registry);
+ * await (await tasks.delay('emails.send', 'a@b.c', 'hi')).get();
+ */
+export class EagerExecutor implements TaskExecutor {
+  private readonly records = new Map<string, EagerRecord>();
+
+  constructor(private readonly registry: TaskRegistry) {}
+
+  delay(name: string, ...args: unknown[]): Promise<AsyncResult> {
+    return this.applyAsync(name, args);
+  }
+
+  async applyAsync(name: string, args: readonly unknown[] = [], options: PublishOptions = {}): Promise<AsyncResult> {
+    const call = await preparePublish(name, args, options, this.registry);
+    // The same id twice does not run twice, as with the BullMQ executor.
+    if (this.records.has(call.taskId)) return this.result(call.taskId);
+    this.records.set(call.taskId, { state: TaskState.PENDING });
+    await afterTaskPublish.send(name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
+    await this.execute(call);
+    return this.result(call.taskId);
+  }
+
+  result(taskId: string): AsyncResult {
+    return new EagerResult(taskId, () => this.records.get(taskId));
+  }
+
+  async revoke(taskId: string): Promise<RevokeOutcome> {
+    // Eager tasks have finished before their id is known: nothing is left to revoke.
+    return { taskId, revoked: false, terminated: false, previousState: this.records.get(taskId)?.state ?? TaskState.PENDING };
+  }
+
+  async close(): Promise<void> {
+    this.records.clear();
+  }
+
+  private async execute(call: PreparedPublish): Promise<void> {
+    const task = this.registry.get(call.name);
+    if (!task) {
+      const error = new UnknownTaskError(call.name, call.taskId);
+      await taskUnknown.send(call.name, { taskId: call.taskId, name: call.name, error });
+      this.records.set(call.taskId, { state: TaskState.FAILURE, error, name: call.name });
+      return;
+    }
+    for (let retries = 0; ; retries++) {
+      const request: TaskRequest = {
+        id: call.taskId,
+        name: call.name,
+        args: JSON.parse(JSON.stringify(call.args)) as JsonValue[],
+        headers: call.headers,
+        queue: call.queue,
+        retries,
+        publishedAt: call.publishedAt,
+        expiresAt: call.expiresAt,
+        timeLimitMs: call.timeLimitMs,
+      };
+      await taskReceived.send(call.name, { taskId: call.taskId, args: request.args, request });
+      this.records.set(call.taskId, { state: TaskState.STARTED });
+      const outcome = await traceAttempt(task, request);
+      if (outcome.state === TaskState.RETRY) {
+        this.records.set(call.taskId, { state: TaskState.RETRY });
+        continue;
+      }
+      this.records.set(
+        call.taskId,
+        outcome.state === TaskState.SUCCESS
+          ? { state: TaskState.SUCCESS, result: JSON.parse(JSON.stringify(outcome.result)) as JsonValue }
+          : { state: TaskState.FAILURE, error: outcome.error, name: call.name },
+      );
+      return;
+    }
+  }
+}
+
+class EagerResult implements AsyncResult {
+  constructor(
+    readonly id: string,
+    private readonly record: () => EagerRecord | undefined,
+  ) {}
+
+  async state(): Promise<TaskState> {
+    return this.record()?.state ?? TaskState.PENDING;
+  }
+
+  async get(options: GetResultOptions = {}): Promise<unknown> {
+    const record = this.record();
+    if (record?.state === TaskState.SUCCESS) return record.result;
+    if (record?.state === TaskState.FAILURE) {
+      throw new TaskFailedError(record.error.name, record.error.message, { taskId: this.id, taskName: record.name, remoteStack: record.error.stack });
+    }
+    // Eager tasks finish inside the call, so an id still unsettled here never will be.
+    throw new TaskTimeoutError(this.id, options.timeoutMs ?? 0);
+  }
+
+  async revoke(_options?: RevokeOptions): Promise<RevokeOutcome> {
+    return { taskId: this.id, revoked: false, terminated: false, previousState: await this.state() };
+  }
+}

@@ -1,0 +1,20 @@
+import { TasksError } from './tasks.error';
+
+/**
+ * `AsyncResult.get()` waited longer than its `timeoutMs`. The task itself is not
+ * stopped and may still finish later.
+ */
+export class TaskTimeoutError extends TasksError {
+  readonly taskId: string;
+  /** How long `get()` waited. */
+  readonly timeoutMs: number;
+
+  constructor(taskId: string, timeoutMs: number) {
+    super(
+      `Task ${taskId} did not finish within ${timeoutMs}ms; it may still be running. Call get() again ` +
+        `with a larger timeoutMs, or check state() instead of waiting.`,
+    );
+    this.taskId = taskId;
+    this.timeoutMs = timeoutMs;
+  }
+}

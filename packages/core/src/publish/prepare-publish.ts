@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidPublishOptionsError } from '../errors';
+import { assertJson, assertJsonArgs } from '../serialization/json-guard';
+import type { JsonValue } from '../serialization/json-value';
+import { beforeTaskPublish } from '../signals/builtins';
+import type { PublishOptions, TaskHeaders } from '../tasks/task-message';
+import { DEFAULT_QUEUE, type TaskRegistry } from '../tasks/task-registry';
+
+/** A call ready to be written: validated, with what `before_task_publish` receivers decided. */
+export interface PreparedPublish {
+  taskId: string;
+  name: string;
+  args: readonly JsonValue[];
+  headers: TaskHeaders;
+  options: PublishOptions;
+  queue: string;
+  publishedAt: number;
+  /** Milliseconds to wait before the task may start (from `delayMs` or `eta`). */
+  delayMs: number;
+  /** Epoch ms after which the task must not start, if any. */
+  expiresAt: number | undefined;
+  timeLimitMs: number | undefined;
+}
+
+const MAX_PRIORITY = 2_097_152;
+
+/**
+ * The publisher's half shared by every executor: checks the call, copies the
+ * arguments through JSON, fires `before_task_publish` (whose receivers may change
+ * `headers` and `options`), and resolves what gets written.
+ */
+export async function preparePublish(
+  name: string,
+  args: readonly unknown[],
+  options: PublishOptions = {},
+  registry?: TaskRegistry,
+): Promise<PreparedPublish> {
+  if (typeof name !== 'string' || name === '') {
+    throw new InvalidPublishOptionsError(String(name), 'name', 'a non-empty task name', JSON.stringify(name) ?? String(name));
+  }
+  assertJsonArgs(args);
+  const taskId = options.taskId ?? randomUUID();
+  check(name, 'taskId', typeof taskId === 'string' && taskId !== '', 'a non-empty string', taskId);
+  const copiedArgs = JSON.parse(JSON.stringify(args)) as JsonValue[];
+  const headers: TaskHeaders = { ...options.headers };
+  const finalOptions: PublishOptions = { ...options, headers, taskId };
+
+  const payload = { taskId, args: copiedArgs, headers, options: finalOptions };
+  await beforeTaskPublish.send(name, payload);
+  // Receivers may have replaced the objects as well as changed them.
+  const sentHeaders = payload.options.headers === headers ? payload.headers : { ...payload.headers, ...payload.options.headers };
+  const sent: PublishOptions = { ...payload.options, headers: sentHeaders, taskId };
+  assertJson(sentHeaders, 'headers');
+
+  const task = registry?.get(name);
+  const now = Date.now();
+  return {
+    taskId,
+    name,
+    args: copiedArgs,
+    headers: sentHeaders,
+    options: sent,
+    queue: resolveQueue(name, sent, task?.options.queue),
+    publishedAt: now,
+    delayMs: resolveDelay(name, sent, now),
+    expiresAt: resolveExpiry(name, sent, now),
+    timeLimitMs: resolveTimeLimit(name, sent),
+  };
+}
+
+function resolveQueue(name: string, options: PublishOptions, taskQueue: string | undefined): string {
+  const queue = options.queue ?? taskQueue ?? DEFAULT_QUEUE;
+  check(name, 'queue', typeof queue === 'string' && queue !== '' && !queue.includes(':'), 'a non-empty queue name without ":"', queue);
+  return queue;
+}
+
+function resolveDelay(name: string, options: PublishOptions, now: number): number {
+  const { delayMs, eta, priority } = options;
+  if (priority !== undefined) {
+    check(name, 'priority', Number.isInteger(priority) && priority >= 1 && priority <= MAX_PRIORITY, `an integer from 1 to ${MAX_PRIORITY}`, priority);
+  }
+  if (delayMs !== undefined) check(name, 'delayMs', Number.isFinite(delayMs) && delayMs >= 0, 'a number of milliseconds >= 0', delayMs);
+  if (eta !== undefined) check(name, 'eta', eta instanceof Date && !Number.isNaN(eta.getTime()), 'a valid Date', eta);
+  if (delayMs !== undefined && eta !== undefined) {
+    throw new InvalidPublishOptionsError(name, 'eta', 'either delayMs or eta, not both', 'both');
+  }
+  if (eta !== undefined) return Math.max(0, eta.getTime() - now);
+  return delayMs ?? 0;
+}
+
+function resolveExpiry(name: string, options: PublishOptions, now: number): number | undefined {
+  const { expiresMs, expires } = options;
+  if (expiresMs !== undefined) check(name, 'expiresMs', Number.isFinite(expiresMs) && expiresMs > 0, 'a number of milliseconds > 0', expiresMs);
+  if (expires !== undefined) check(name, 'expires', expires instanceof Date && !Number.isNaN(expires.getTime()), 'a valid Date', expires);
+  if (expiresMs !== undefined && expires !== undefined) {
+    throw new InvalidPublishOptionsError(name, 'expires', 'either expiresMs or expires, not both', 'both');
+  }
+  if (expires !== undefined) return expires.getTime();
+  return expiresMs === undefined ? undefined : now + expiresMs;
+}
+
+function resolveTimeLimit(name: string, options: PublishOptions): number | undefined {
+  const { timeLimitMs } = options;
+  if (timeLimitMs !== undefined) check(name, 'timeLimitMs', Number.isFinite(timeLimitMs) && timeLimitMs > 0, 'a number of milliseconds > 0', timeLimitMs);
+  return timeLimitMs;
+}
+
+function check(name: string, option: string, ok: boolean, expected: string, got: unknown): void {
+  if (!ok) throw new InvalidPublishOptionsError(name, option, expected, got instanceof Date ? got.toString() : (JSON.stringify(got) ?? String(got)));
+}

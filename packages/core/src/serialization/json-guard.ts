@@ -1,0 +1,81 @@
+import { SerializationError } from '../errors';
+import type { JsonValue } from './json-value';
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * Checks that `value` survives a JSON round trip unchanged, and throws a
+ * {@link SerializationError} naming the first path where it would not.
+ * `undefined` object properties are allowed: they read back as `undefined`.
+ */
+export function assertJson(value: unknown, path: string): asserts value is JsonValue {
+  check(value, path, []);
+}
+
+/** Checks every element of a list of arguments, naming each `args[i]…`. */
+export function assertJsonArgs(args: readonly unknown[]): asserts args is readonly JsonValue[] {
+  if (!Array.isArray(args)) {
+    throw new SerializationError('args', `arguments must be an array, got ${describeKind(args)}`);
+  }
+  for (let i = 0; i < args.length; i++) check(args[i], `args[${i}]`, []);
+}
+
+function check(value: unknown, path: string, ancestors: object[]): void {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw new SerializationError(path, `${value} is not JSON (it would arrive as null); send a finite number or null`);
+      return;
+    case 'undefined':
+      throw new SerializationError(path, 'undefined is not JSON (it would arrive as null or vanish); send null or leave the value out');
+    case 'function':
+      throw new SerializationError(path, 'a function is not JSON; send the data it needs and look the function up in the task');
+    case 'symbol':
+      throw new SerializationError(path, 'a symbol is not JSON; send a string instead');
+    case 'bigint':
+      throw new SerializationError(path, 'a BigInt is not JSON; send it as a string (value.toString()) and parse it in the task');
+    case 'object':
+      break;
+  }
+  if (value === null) return;
+  const object = value as object;
+  if (ancestors.includes(object)) {
+    throw new SerializationError(path, 'the value refers back to itself (a cycle), which JSON can not carry; send a tree of plain data');
+  }
+  ancestors.push(object);
+  if (Array.isArray(object)) {
+    if (Object.getPrototypeOf(object) !== Array.prototype) throw classInstance(path, object);
+    for (let i = 0; i < object.length; i++) {
+      if (!(i in object)) throw new SerializationError(`${path}[${i}]`, 'a hole in a sparse array is not JSON; fill it with null');
+      check(object[i], `${path}[${i}]`, ancestors);
+    }
+  } else {
+    const prototype: unknown = Object.getPrototypeOf(object);
+    if (prototype !== Object.prototype && prototype !== null) throw classInstance(path, object);
+    if (Object.getOwnPropertySymbols(object).length > 0) {
+      throw new SerializationError(path, 'an object with symbol keys is not JSON; use string keys');
+    }
+    for (const [key, child] of Object.entries(object)) {
+      if (child === undefined) continue;
+      check(child, IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, ancestors);
+    }
+  }
+  ancestors.pop();
+}
+
+function classInstance(path: string, object: object): SerializationError {
+  const name = (object.constructor as { name?: string } | undefined)?.name || 'class';
+  const hint =
+    object instanceof Date
+      ? 'send date.toISOString() and parse it in the task'
+      : object instanceof Map || object instanceof Set
+        ? 'send an array or a plain object'
+        : 'send a plain object with the fields the task needs';
+  return new SerializationError(path, `a ${name} instance is not JSON; ${hint}`);
+}
+
+function describeKind(value: unknown): string {
+  return value === null ? 'null' : typeof value;
+}

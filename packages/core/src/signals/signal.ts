@@ -1,0 +1,196 @@
+import { tasksLogger } from '../logging/logger';
+import { toError } from '../utils/to-error';
+
+/** What every receiver gets: the payload, plus the signal's name and the sender. */
+export type SignalEventOf<Payload extends object, Name extends string = string> = Payload & {
+  /** Name of the signal that was sent. */
+  readonly signal: Name;
+  /** Who sent it; for task signals the task name, for worker signals the worker's name. */
+  readonly sender: string;
+};
+
+/** A function connected to a signal. It may return a promise: `send` awaits it. */
+export type Receiver<Payload extends object> = (event: SignalEventOf<Payload>) => unknown;
+
+/** Options of {@link Signal.connect}. */
+export interface ConnectOptions {
+  /** Only run for sends from this sender (string equality). Default: every sender. */
+  sender?: string;
+  /** Identifies the connection: a second receiver with the same id (and sender) is ignored. */
+  dispatchUid?: string;
+}
+
+/** Options of {@link Signal.disconnect}. */
+export interface DisconnectOptions {
+  /** Only remove the connection made for this sender. Default: any sender. */
+  sender?: string;
+  /** Remove the connection made with this id. */
+  dispatchUid?: string;
+}
+
+/** One receiver's outcome in the array `send` resolves to. */
+export type SignalResponse<Payload extends object> =
+  | { readonly receiver: Receiver<Payload>; readonly value: unknown }
+  | { readonly receiver: Receiver<Payload>; readonly error: Error };
+
+/** A signal of any payload, as seen by code that only needs its name (every `Signal<P>` is one). */
+export interface AnySignal {
+  readonly name: string;
+}
+
+interface Connection<Payload extends object> {
+  readonly receiver: Receiver<Payload>;
+  readonly sender: string | undefined;
+  readonly dispatchUid: string | undefined;
+}
+
+const NO_RESPONSES: Promise<readonly never[]> = Promise.resolve(Object.freeze([]));
+
+/**
+ * A named event that receivers connect to, as Celery's `Signal`, with typed payloads.
+ * Create one with {@link defineSignal}; every name is unique in the process.
+ *
+ * Receivers run in connection order and are awaited one after another; a receiver
+ * that throws is logged and reported in the responses, never thrown to the sender.
+ *
+ * @example
+ * const off = orderPlaced.connect((event) => audit(event.orderId), { sender: 'checkout' });
+ * await orderPlaced.send('checkout', { orderId: 'o1', total: 12 });
+ * off();
+ */
+export class Signal<Payload extends object = object> {
+  /**
+   * Connections in order. Replaced, never mutated, so a send in progress keeps
+   * the list it started with: a receiver connected during a send runs next time.
+   */
+  private connections: readonly Connection<Payload>[] = [];
+
+  /** @internal Use {@link defineSignal}, which also keeps names unique. */
+  constructor(readonly name: string) {}
+
+  /**
+   * Connects a receiver. Connecting the same receiver for the same sender again,
+   * or a receiver with a `dispatchUid` already connected for that sender, changes nothing.
+   * @returns a function that removes this connection and says whether it did.
+   */
+  connect(receiver: Receiver<Payload>, options: ConnectOptions = {}): () => boolean {
+    const { sender, dispatchUid } = options;
+    if (typeof receiver !== 'function') {
+      throw new TypeError(`${this.name}.connect(): the receiver must be a function, got ${typeof receiver}.`);
+    }
+    const existing = this.connections.find((c) =>
+      c.sender === sender && (dispatchUid !== undefined ? c.dispatchUid === dispatchUid : c.dispatchUid === undefined && c.receiver === receiver),
+    );
+    const connection = existing ?? { receiver, sender, dispatchUid };
+    if (!existing) this.connections = [...this.connections, connection];
+    return () => this.remove((c) => c === connection);
+  }
+
+  /**
+   * Disconnects a receiver (for one `sender`, or for all when none is given), or
+   * the connection made with a `dispatchUid`.
+   * @returns whether anything was removed.
+   */
+  disconnect(receiver: Receiver<Payload>, options?: DisconnectOptions): boolean;
+  disconnect(options: DisconnectOptions & { dispatchUid: string }): boolean;
+  disconnect(receiverOrOptions: Receiver<Payload> | DisconnectOptions, maybeOptions: DisconnectOptions = {}): boolean {
+    const receiver = typeof receiverOrOptions === 'function' ? receiverOrOptions : undefined;
+    const options = typeof receiverOrOptions === 'function' ? maybeOptions : receiverOrOptions;
+    const { sender, dispatchUid } = options;
+    if (receiver === undefined && dispatchUid === undefined) {
+      throw new TypeError(`${this.name}.disconnect(): pass the receiver, or { dispatchUid }.`);
+    }
+    return this.remove(
+      (c) =>
+        (receiver === undefined || c.receiver === receiver) &&
+        (dispatchUid === undefined || c.dispatchUid === dispatchUid) &&
+        (sender === undefined || c.sender === sender),
+    );
+  }
+
+  /** Whether a send from `sender` (or, with no argument, from anyone) would reach a receiver. */
+  hasListeners(sender?: string): boolean {
+    if (sender === undefined) return this.connections.length > 0;
+    return this.connections.some((c) => c.sender === undefined || c.sender === sender);
+  }
+
+  /**
+   * Sends the signal: runs every receiver for `sender` in connection order, awaiting
+   * each, and resolves with one response per receiver once all have settled.
+   */
+  send(sender: string, payload: Payload): Promise<readonly SignalResponse<Payload>[]> {
+    const connections = this.connections;
+    if (connections.length === 0) return NO_RESPONSES;
+    const event = { ...payload, signal: this.name, sender } as SignalEventOf<Payload>;
+    const responses: SignalResponse<Payload>[] = [];
+    // Stays synchronous until a receiver returns a promise, so sync receivers
+    // cost no microtask each.
+    for (let i = 0; i < connections.length; i++) {
+      const pending = this.invoke(connections[i]!, event, responses);
+      if (pending) return this.sendRest(connections, i, pending, event, responses);
+    }
+    return Promise.resolve(responses);
+  }
+
+  private async sendRest(
+    connections: readonly Connection<Payload>[],
+    index: number,
+    pending: PromiseLike<unknown>,
+    event: SignalEventOf<Payload>,
+    responses: SignalResponse<Payload>[],
+  ): Promise<readonly SignalResponse<Payload>[]> {
+    await this.settle(connections[index]!.receiver, pending, responses);
+    for (let i = index + 1; i < connections.length; i++) {
+      const next = this.invoke(connections[i]!, event, responses);
+      if (next) await this.settle(connections[i]!.receiver, next, responses);
+    }
+    return responses;
+  }
+
+  /** Runs one receiver if it is for this sender; records a sync outcome, returns a pending one. */
+  private invoke(
+    { receiver, sender }: Connection<Payload>,
+    event: SignalEventOf<Payload>,
+    responses: SignalResponse<Payload>[],
+  ): PromiseLike<unknown> | undefined {
+    if (sender !== undefined && sender !== event.sender) return undefined;
+    let value: unknown;
+    try {
+      value = receiver(event);
+    } catch (thrown) {
+      responses.push(this.failed(receiver, thrown));
+      return undefined;
+    }
+    if (isPromiseLike(value)) return value;
+    responses.push({ receiver, value });
+    return undefined;
+  }
+
+  private async settle(receiver: Receiver<Payload>, pending: PromiseLike<unknown>, responses: SignalResponse<Payload>[]): Promise<void> {
+    try {
+      responses.push({ receiver, value: await pending });
+    } catch (thrown) {
+      responses.push(this.failed(receiver, thrown));
+    }
+  }
+
+  private failed(receiver: Receiver<Payload>, thrown: unknown): SignalResponse<Payload> {
+    const error = toError(thrown);
+    tasksLogger().error(
+      `Receiver ${receiver.name || '<anonymous>'} of signal ${this.name} failed: ${error.message}`,
+      error.stack,
+    );
+    return { receiver, error };
+  }
+
+  private remove(matches: (connection: Connection<Payload>) => boolean): boolean {
+    const kept = this.connections.filter((c) => !matches(c));
+    if (kept.length === this.connections.length) return false;
+    this.connections = kept;
+    return true;
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+}

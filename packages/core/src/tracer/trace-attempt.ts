@@ -1,0 +1,167 @@
+import { TaskContext } from '../context/task-context';
+import { RetryError, TimeLimitExceededError } from '../errors';
+import { tasksLogger } from '../logging/logger';
+import { assertJson } from '../serialization/json-guard';
+import type { JsonValue } from '../serialization/json-value';
+import { taskFailure, taskInternalError, taskPostrun, taskPrerun, taskRetry, taskSuccess } from '../signals/builtins';
+import { backoffDelay, DEFAULT_RETRY_BACKOFF } from '../tasks/retry-backoff';
+import type { TaskDefinition } from '../tasks/task-definition';
+import type { TaskHooks } from '../tasks/task-hooks';
+import type { TaskRequest } from '../tasks/task-message';
+import { TaskState } from '../tasks/task-state';
+import { toError } from '../utils/to-error';
+
+/** How one attempt ended. */
+export type AttemptOutcome =
+  | { readonly state: typeof TaskState.SUCCESS; readonly result: JsonValue }
+  | { readonly state: typeof TaskState.RETRY; readonly error: Error; readonly delayMs: number }
+  | { readonly state: typeof TaskState.FAILURE; readonly error: Error };
+
+/** What the executor adds to a request for one attempt. */
+export interface AttemptOptions {
+  /** Aborted by the executor to terminate the attempt (revoke with `terminate`). */
+  abortSignal?: AbortSignal;
+  /** After the time limit aborts the body, how long it may still take to settle. Default: 1000 ms. */
+  timeLimitGraceMs?: number;
+}
+
+const DEFAULT_TIME_LIMIT_GRACE_MS = 1000;
+
+/** Names of errors that never retry, whatever `autoretryFor` says (BullMQ's included). */
+const UNRECOVERABLE = new Set(['UnrecoverableError']);
+
+/**
+ * Runs one attempt of a task and fires its signals and hooks in Celery's order:
+ *
+ * ```
+ * task_prerun -> beforeStart -> body ->
+ *   success: onSuccess -> task_success -> afterReturn -> task_postrun(SUCCESS)
+ *   retry:   onRetry   -> task_retry                   -> task_postrun(RETRY)
+ *   failure: onFailure -> task_failure -> afterReturn  -> task_postrun(FAILURE)
+ * ```
+ *
+ * It never throws: the outcome says what the executor must record. Receivers and
+ * hooks run inside the task's {@link TaskContext}.
+ */
+export function traceAttempt(task: TaskDefinition, request: TaskRequest, options: AttemptOptions = {}): Promise<AttemptOutcome> {
+  const abort = new AbortController();
+  const forwardAbort = () => abort.abort(options.abortSignal?.reason);
+  if (options.abortSignal?.aborted) forwardAbort();
+  else options.abortSignal?.addEventListener('abort', forwardAbort, { once: true });
+
+  const context = new TaskContext({
+    id: request.id,
+    name: task.name,
+    args: request.args,
+    retries: request.retries,
+    maxRetries: task.options.maxRetries,
+    queue: request.queue,
+    headers: request.headers,
+    abortSignal: abort.signal,
+  });
+  return context
+    .run(() => new Attempt(task, request, context, abort, options).run())
+    .finally(() => options.abortSignal?.removeEventListener('abort', forwardAbort));
+}
+
+class Attempt {
+  private readonly sender: string;
+  private readonly base: { taskId: string; args: readonly JsonValue[] };
+
+  constructor(
+    private readonly task: TaskDefinition,
+    private readonly request: TaskRequest,
+    private readonly context: TaskContext,
+    private readonly abort: AbortController,
+    private readonly options: AttemptOptions,
+  ) {
+    this.sender = task.name;
+    this.base = { taskId: request.id, args: request.args };
+  }
+
+  async run(): Promise<AttemptOutcome> {
+    await taskPrerun.send(this.sender, { ...this.base, context: this.context });
+    const started = performance.now();
+    let result: JsonValue;
+    try {
+      result = await this.runBody();
+    } catch (thrown) {
+      return this.failed(toError(thrown));
+    }
+    const runtimeMs = performance.now() - started;
+    await this.hook('onSuccess', (hooks) => hooks.onSuccess?.(result, this.context));
+    await taskSuccess.send(this.sender, { ...this.base, result, runtimeMs });
+    await this.hook('afterReturn', (hooks) => hooks.afterReturn?.(TaskState.SUCCESS, result, this.context));
+    await taskPostrun.send(this.sender, { ...this.base, retval: result, state: TaskState.SUCCESS });
+    return { state: TaskState.SUCCESS, result };
+  }
+
+  private async runBody(): Promise<JsonValue> {
+    const hooks = this.task.hooks;
+    if (hooks?.beforeStart) await hooks.beforeStart(this.context);
+    const body = Promise.resolve().then(() => (this.task.handler as (...args: unknown[]) => unknown)(...this.request.args));
+    const result = await this.withTimeLimit(body);
+    // A result that would not survive JSON fails the attempt, as Celery's EncodeError.
+    assertJson(result, 'result');
+    return result === undefined ? null : result;
+  }
+
+  private withTimeLimit(body: Promise<unknown>): Promise<unknown> {
+    const limitMs = this.request.timeLimitMs ?? this.task.options.timeLimitMs;
+    if (limitMs === undefined) return body;
+    const exceeded = new TimeLimitExceededError(this.task.name, this.request.id, limitMs);
+    const grace = this.options.timeLimitGraceMs ?? DEFAULT_TIME_LIMIT_GRACE_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.abort.abort(exceeded);
+        // The body had its chance to stop on the abort signal; past the grace it is abandoned.
+        timer = setTimeout(() => reject(exceeded), grace);
+      }, limitMs);
+    });
+    return Promise.race([
+      body.catch((error: unknown) => {
+        throw this.abort.signal.reason === exceeded ? exceeded : error;
+      }),
+      deadline,
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  private async failed(error: Error): Promise<AttemptOutcome> {
+    const retry = this.retryDecision(error);
+    const reported = error instanceof RetryError && error.cause instanceof Error ? error.cause : error;
+    if (retry !== undefined) {
+      await this.hook('onRetry', (hooks) => hooks.onRetry?.(reported, this.context));
+      await taskRetry.send(this.sender, { ...this.base, error: reported, attempt: this.request.retries + 1, delayMs: retry });
+      await taskPostrun.send(this.sender, { ...this.base, retval: reported, state: TaskState.RETRY });
+      return { state: TaskState.RETRY, error: reported, delayMs: retry };
+    }
+    await this.hook('onFailure', (hooks) => hooks.onFailure?.(reported, this.context));
+    await taskFailure.send(this.sender, { ...this.base, error: reported, attempts: this.request.retries + 1 });
+    await this.hook('afterReturn', (hooks) => hooks.afterReturn?.(TaskState.FAILURE, reported, this.context));
+    await taskPostrun.send(this.sender, { ...this.base, retval: reported, state: TaskState.FAILURE });
+    return { state: TaskState.FAILURE, error: reported };
+  }
+
+  /** The delay before another attempt, or `undefined` when this failure is final. */
+  private retryDecision(error: Error): number | undefined {
+    const { maxRetries, autoretryFor = [], retryBackoff = DEFAULT_RETRY_BACKOFF } = this.task.options;
+    if (this.request.retries >= maxRetries || UNRECOVERABLE.has(error.name)) return undefined;
+    if (error instanceof RetryError) return error.delayMs ?? backoffDelay(retryBackoff, this.request.retries);
+    if (autoretryFor.some((errorClass) => error instanceof errorClass)) return backoffDelay(retryBackoff, this.request.retries);
+    return undefined;
+  }
+
+  /** Runs a class hook; its failure is logged and reported, never allowed to change the outcome. */
+  private async hook(name: keyof TaskHooks, call: (hooks: TaskHooks) => unknown): Promise<void> {
+    const hooks = this.task.hooks;
+    if (!hooks || typeof hooks[name] !== 'function') return;
+    try {
+      await call(hooks);
+    } catch (thrown) {
+      const error = toError(thrown);
+      tasksLogger().error(`Hook ${this.task.source}.${name} of task ${this.task.name} (${this.request.id}) failed: ${error.message}`, error.stack);
+      await taskInternalError.send(this.sender, { ...this.base, error });
+    }
+  }
+}
