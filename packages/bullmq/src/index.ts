@@ -1,1 +1,7 @@
-export {};
+// Public API of @tasks/bullmq.
+export { BullmqExecutor, TASKS_BACKOFF } from './publisher/bullmq-executor';
+export type { BullmqExecutorOptions } from './publisher/bullmq-executor';
+export { TaskWorker } from './worker/task-worker';
+export type { TaskWorkerOptions, CloseWorkerOptions } from './worker/task-worker';
+export type { BullmqConnectionOptions, RedisConnection, ResultRetention } from './options';
+export { rateLimitIntervalMs } from './worker/rate-limiter';

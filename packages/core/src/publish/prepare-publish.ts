@@ -106,5 +106,11 @@ function resolveTimeLimit(name: string, options: PublishOptions): number | undef
 }
 
 function check(name: string, option: string, ok: boolean, expected: string, got: unknown): void {
-  if (!ok) throw new InvalidPublishOptionsError(name, option, expected, got instanceof Date ? got.toString() : (JSON.stringify(got) ?? String(got)));
+  if (!ok) throw new InvalidPublishOptionsError(name, option, expected, show(got));
+}
+
+// JSON.stringify would show NaN and Infinity as "null", and a Date as a string in quotes.
+function show(got: unknown): string {
+  if (got instanceof Date || typeof got === 'number') return String(got);
+  return JSON.stringify(got) ?? String(got);
 }

@@ -10,10 +10,16 @@ import type { TaskState } from '../tasks/task-state';
 export interface BeforeTaskPublishPayload {
   taskId: string;
   args: readonly JsonValue[];
-  /** Mutable: what receivers leave here is what gets sent. */
-  headers: TaskHeaders;
-  /** Mutable: what receivers leave here is what gets sent (`taskId` excepted: it is fixed by now). */
-  options: PublishOptions;
+  /**
+   * Change it in place (`event.headers.tenant = 't1'`): what receivers leave in it is what gets sent.
+   * Read-only because receivers get a copy of the event, so assigning a new object would be lost.
+   */
+  readonly headers: TaskHeaders;
+  /**
+   * Change it in place (`event.options.queue = 'bulk'`, or replace `event.options.headers`): what
+   * receivers leave in it is what gets sent, `taskId` excepted (it is fixed by now).
+   */
+  readonly options: PublishOptions;
 }
 
 /** `after_task_publish`: in the publisher, once Redis accepted the task. */

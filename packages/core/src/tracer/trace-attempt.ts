@@ -1,5 +1,5 @@
 import { TaskContext } from '../context/task-context';
-import { RetryError, TimeLimitExceededError } from '../errors';
+import { RetryError, SerializationError, TaskRevokedError, TimeLimitExceededError } from '../errors';
 import { tasksLogger } from '../logging/logger';
 import { assertJson } from '../serialization/json-guard';
 import type { JsonValue } from '../serialization/json-value';
@@ -15,13 +15,15 @@ import { toError } from '../utils/to-error';
 export type AttemptOutcome =
   | { readonly state: typeof TaskState.SUCCESS; readonly result: JsonValue }
   | { readonly state: typeof TaskState.RETRY; readonly error: Error; readonly delayMs: number }
-  | { readonly state: typeof TaskState.FAILURE; readonly error: Error };
+  | { readonly state: typeof TaskState.FAILURE; readonly error: Error }
+  /** Terminated by a revoke: no failure signals or hooks fire, the executor sends `task_revoked`. */
+  | { readonly state: typeof TaskState.REVOKED; readonly error: TaskRevokedError };
 
 /** What the executor adds to a request for one attempt. */
 export interface AttemptOptions {
   /** Aborted by the executor to terminate the attempt (revoke with `terminate`). */
   abortSignal?: AbortSignal;
-  /** After the time limit aborts the body, how long it may still take to settle. Default: 1000 ms. */
+  /** After an abort (time limit or terminate), how long the body may still take to settle. Default: 1000 ms. */
   timeLimitGraceMs?: number;
 }
 
@@ -100,34 +102,51 @@ class Attempt {
     const hooks = this.task.hooks;
     if (hooks?.beforeStart) await hooks.beforeStart(this.context);
     const body = Promise.resolve().then(() => (this.task.handler as (...args: unknown[]) => unknown)(...this.request.args));
-    const result = await this.withTimeLimit(body);
+    const result = await this.guardBody(body);
+    // A body that returns nothing (a `void` task) succeeds with null, as Celery's None.
+    if (result === undefined) return null;
     // A result that would not survive JSON fails the attempt, as Celery's EncodeError.
     assertJson(result, 'result');
-    return result === undefined ? null : result;
+    return result;
   }
 
-  private withTimeLimit(body: Promise<unknown>): Promise<unknown> {
+  /**
+   * Settles with the body, unless the attempt is aborted (time limit, or revoke with
+   * `terminate`): then the body gets the grace period to stop on its abort signal,
+   * after which it is abandoned and the attempt fails with the abort's reason.
+   */
+  private guardBody(body: Promise<unknown>): Promise<unknown> {
     const limitMs = this.request.timeLimitMs ?? this.task.options.timeLimitMs;
-    if (limitMs === undefined) return body;
-    const exceeded = new TimeLimitExceededError(this.task.name, this.request.id, limitMs);
-    const grace = this.options.timeLimitGraceMs ?? DEFAULT_TIME_LIMIT_GRACE_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        this.abort.abort(exceeded);
-        // The body had its chance to stop on the abort signal; past the grace it is abandoned.
-        timer = setTimeout(() => reject(exceeded), grace);
-      }, limitMs);
+    const graceMs = this.options.timeLimitGraceMs ?? DEFAULT_TIME_LIMIT_GRACE_MS;
+    const signal = this.abort.signal;
+    return new Promise((resolve, reject) => {
+      let limitTimer: NodeJS.Timeout | undefined;
+      let graceTimer: NodeJS.Timeout | undefined;
+      const settle = (finish: () => void) => {
+        clearTimeout(limitTimer);
+        clearTimeout(graceTimer);
+        signal.removeEventListener('abort', onAbort);
+        finish();
+      };
+      const onAbort = () => {
+        graceTimer = setTimeout(() => settle(() => reject(signal.reason)), graceMs);
+      };
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      if (limitMs !== undefined && !signal.aborted) {
+        limitTimer = setTimeout(() => this.abort.abort(new TimeLimitExceededError(this.task.name, this.request.id, limitMs)), limitMs);
+      }
+      body.then(
+        (value) => settle(() => resolve(value)),
+        // A body that fails once aborted failed because of the abort.
+        (error: unknown) => settle(() => reject(signal.aborted ? signal.reason : error)),
+      );
     });
-    return Promise.race([
-      body.catch((error: unknown) => {
-        throw this.abort.signal.reason === exceeded ? exceeded : error;
-      }),
-      deadline,
-    ]).finally(() => clearTimeout(timer));
   }
 
   private async failed(error: Error): Promise<AttemptOutcome> {
+    // Terminated by a revoke: the executor reports it with task_revoked, as Celery does.
+    if (error instanceof TaskRevokedError) return { state: TaskState.REVOKED, error };
     const retry = this.retryDecision(error);
     const reported = error instanceof RetryError && error.cause instanceof Error ? error.cause : error;
     if (retry !== undefined) {
@@ -146,7 +165,8 @@ class Attempt {
   /** The delay before another attempt, or `undefined` when this failure is final. */
   private retryDecision(error: Error): number | undefined {
     const { maxRetries, autoretryFor = [], retryBackoff = DEFAULT_RETRY_BACKOFF } = this.task.options;
-    if (this.request.retries >= maxRetries || UNRECOVERABLE.has(error.name)) return undefined;
+    // A result JSON can not carry will not change on another attempt.
+    if (this.request.retries >= maxRetries || UNRECOVERABLE.has(error.name) || error instanceof SerializationError) return undefined;
     if (error instanceof RetryError) return error.delayMs ?? backoffDelay(retryBackoff, this.request.retries);
     if (autoretryFor.some((errorClass) => error instanceof errorClass)) return backoffDelay(retryBackoff, this.request.retries);
     return undefined;

@@ -1,0 +1,62 @@
+import { RedisConnectionError } from '@tasks/core';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { BullmqConnectionOptions } from '../options';
+
+export const DEFAULT_CONNECTION = 'redis://127.0.0.1:6379';
+export const DEFAULT_PREFIX = 'tasks';
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+
+/** What a client is for: blocking clients (workers, event readers) must never give up on a command. */
+export type RedisRole = 'commands' | 'blocking';
+
+/**
+ * Opens an ioredis client and waits until Redis answers, failing with a
+ * {@link RedisConnectionError} after `connectTimeoutMs` instead of letting
+ * ioredis retry forever in silence. Once connected, the client reconnects by itself.
+ */
+export async function openRedis(options: BullmqConnectionOptions, role: RedisRole, connectionName: string): Promise<Redis> {
+  const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const redis = createRedis(options, role, connectionName);
+  // Until the first connection, errors are reported by the timeout below, not by ioredis' own logging.
+  const swallow = () => undefined;
+  redis.on('error', swallow);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      redis.ping(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    redis.disconnect();
+    throw new RedisConnectionError(describeTarget(options), timeoutMs, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+  return redis;
+}
+
+/** Creates a client without waiting for it (for extra clients once Redis is known to answer). */
+export function createRedis(options: BullmqConnectionOptions, role: RedisRole, connectionName: string): Redis {
+  const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const shared: RedisOptions = {
+    connectionName,
+    connectTimeout: timeoutMs,
+    // Reconnect quickly after a drop, backing off to one second.
+    retryStrategy: (times) => Math.min(times * 100, 1000),
+    // Commands (publishing, results) fail after a couple of reconnect attempts rather
+    // than waiting in memory for ever; blocking clients wait, as BullMQ requires.
+    maxRetriesPerRequest: role === 'blocking' ? null : 2,
+    enableAutoPipelining: role === 'commands',
+  };
+  const connection = options.connection ?? DEFAULT_CONNECTION;
+  return typeof connection === 'string' ? new Redis(connection, shared) : new Redis({ ...connection, ...shared });
+}
+
+/** `host:port` or the URL without its password, for messages. */
+export function describeTarget(options: BullmqConnectionOptions): string {
+  const connection = options.connection ?? DEFAULT_CONNECTION;
+  if (typeof connection === 'string') return connection;
+  return `${connection.host ?? '127.0.0.1'}:${connection.port ?? 6379}`;
+}

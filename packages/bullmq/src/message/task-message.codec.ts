@@ -1,0 +1,38 @@
+import { InvalidTaskMessageError, type JsonValue, type PreparedPublish, type TaskHeaders } from '@tasks/core';
+
+/** Version of the job data layout, so that a future layout can be told apart. */
+const MESSAGE_VERSION = 1;
+
+/** What a task's BullMQ job holds in `data`; the task name is the job's name. */
+export interface TaskJobData {
+  v: typeof MESSAGE_VERSION;
+  args: JsonValue[];
+  headers: TaskHeaders;
+  publishedAt: number;
+  expiresAt?: number;
+  timeLimitMs?: number;
+}
+
+export function encodeTaskMessage(call: PreparedPublish): TaskJobData {
+  const data: TaskJobData = { v: MESSAGE_VERSION, args: [...call.args], headers: call.headers, publishedAt: call.publishedAt };
+  if (call.expiresAt !== undefined) data.expiresAt = call.expiresAt;
+  if (call.timeLimitMs !== undefined) data.timeLimitMs = call.timeLimitMs;
+  return data;
+}
+
+/** Checks a job's data; throws {@link InvalidTaskMessageError} saying what is wrong. */
+export function decodeTaskMessage(data: unknown): TaskJobData {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new InvalidTaskMessageError(`job data must be an object, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`);
+  }
+  const message = data as Partial<Record<keyof TaskJobData, unknown>>;
+  if (message.v !== MESSAGE_VERSION) throw new InvalidTaskMessageError(`unsupported message version ${JSON.stringify(message.v)} (expected ${MESSAGE_VERSION})`);
+  if (!Array.isArray(message.args)) throw new InvalidTaskMessageError('"args" must be an array');
+  if (typeof message.headers !== 'object' || message.headers === null || Array.isArray(message.headers)) {
+    throw new InvalidTaskMessageError('"headers" must be an object');
+  }
+  if (typeof message.publishedAt !== 'number') throw new InvalidTaskMessageError('"publishedAt" must be a number');
+  if (message.expiresAt !== undefined && typeof message.expiresAt !== 'number') throw new InvalidTaskMessageError('"expiresAt" must be a number');
+  if (message.timeLimitMs !== undefined && typeof message.timeLimitMs !== 'number') throw new InvalidTaskMessageError('"timeLimitMs" must be a number');
+  return message as TaskJobData;
+}

@@ -1,0 +1,195 @@
+import {
+  afterTaskPublish,
+  DEFAULT_QUEUE,
+  preparePublish,
+  RedisConnectionError,
+  taskRevoked,
+  TaskRevokedError,
+  TaskState,
+  type AsyncResult,
+  type PublishOptions,
+  type RevokeOptions,
+  type RevokeOutcome,
+  type TaskExecutor,
+  type TaskRegistry,
+} from '@tasks/core';
+import { Queue, type Job, type JobState } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createRedis, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PREFIX, describeTarget, openRedis } from '../connection/redis-client';
+import { tasksKeys, REVOKE_TTL_MS } from '../keys';
+import { encodeTaskMessage } from '../message/task-message.codec';
+import type { BullmqConnectionOptions, ResultRetention } from '../options';
+import { BullmqAsyncResult } from '../results/bullmq-async-result';
+import { jobOutcome, type JobOutcome } from '../results/job-outcome';
+import { ResultEvents } from '../results/result-events';
+
+/** Options of {@link BullmqExecutor.connect}. */
+export interface BullmqExecutorOptions extends BullmqConnectionOptions {
+  /** Tasks known here, for their default queue. Tasks need not be registered to be called. */
+  registry?: TaskRegistry;
+  /** How long finished tasks are kept. */
+  results?: ResultRetention;
+  /** Queues `result(id)` looks in when an id's queue is not known. Default: the registry's queues and `'default'`. */
+  queues?: readonly string[];
+}
+
+/** Name of the backoff strategy the worker registers: the delay is decided by the tracer. */
+export const TASKS_BACKOFF = 'tasks';
+/** Attempts are counted against `maxRetries` by the worker, so BullMQ's own limit must never bind first. */
+const UNBOUNDED_ATTEMPTS = 2 ** 31 - 1;
+const DEFAULT_COMPLETED_SECONDS = 24 * 60 * 60;
+const DEFAULT_FAILED_SECONDS = 7 * 24 * 60 * 60;
+
+/** A task found in Redis: its queue, its job (if still kept) and its state. */
+export interface FoundTask {
+  queue: string | undefined;
+  job: Job | undefined;
+  outcome: JobOutcome;
+}
+
+/**
+ * Publishes tasks to BullMQ queues and reads their results: the `TaskExecutor`
+ * for real deployments. Works from a plain Node script.
+ *
+ * Concurrent `delay()` calls share one connection with auto-pipelining, so many
+ * calls issued together travel in few round trips.
+ *
+ * @example
+ * const tasks = await BullmqExecutor.connect({ connection: 'redis://127.0.0.1:6379' });
+ * const result = await tasks.delay('emails.send', 'a@b.c', 'hi');
+ * console.log(await result.get({ timeoutMs: 5000 }));
+ * await tasks.close();
+ */
+export class BullmqExecutor implements TaskExecutor {
+  private readonly queues = new Map<string, Queue>();
+  private readonly events: ResultEvents;
+  private readonly prefix: string;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly redis: Redis,
+    private readonly options: BullmqExecutorOptions,
+  ) {
+    this.prefix = options.prefix ?? DEFAULT_PREFIX;
+    this.events = new ResultEvents(this.prefix, (queue) => createRedis(options, 'blocking', `tasks:results:${queue}`));
+  }
+
+  /** Connects to Redis, failing with `RedisConnectionError` within `connectTimeoutMs`. */
+  static async connect(options: BullmqExecutorOptions = {}): Promise<BullmqExecutor> {
+    const redis = await openRedis(options, 'commands', 'tasks:publisher');
+    return new BullmqExecutor(redis, options);
+  }
+
+  delay(name: string, ...args: unknown[]): Promise<AsyncResult> {
+    return this.applyAsync(name, args);
+  }
+
+  async applyAsync(name: string, args: readonly unknown[] = [], options: PublishOptions = {}): Promise<AsyncResult> {
+    this.assertOpen();
+    const call = await preparePublish(name, args, options, this.options.registry);
+    const retention = this.options.results ?? {};
+    try {
+      await this.queue(call.queue).add(name, encodeTaskMessage(call), {
+        jobId: call.taskId,
+        delay: call.delayMs > 0 ? call.delayMs : undefined,
+        priority: call.options.priority,
+        attempts: UNBOUNDED_ATTEMPTS,
+        backoff: { type: TASKS_BACKOFF },
+        removeOnComplete: { age: retention.completedSeconds ?? DEFAULT_COMPLETED_SECONDS },
+        removeOnFail: { age: retention.failedSeconds ?? DEFAULT_FAILED_SECONDS },
+      });
+    } catch (error) {
+      if (this.redis.status === 'ready') throw error;
+      throw new RedisConnectionError(describeTarget(this.options), this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, { cause: error });
+    }
+    await afterTaskPublish.send(name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
+    return new BullmqAsyncResult(call.taskId, this, call.queue);
+  }
+
+  /** A handle on a task by id; give `queue` when known to spare a search. */
+  result(taskId: string, options: { queue?: string } = {}): AsyncResult {
+    return new BullmqAsyncResult(taskId, this, options.queue);
+  }
+
+  /**
+   * Revokes a task. A waiting or delayed task is removed and ends `REVOKED`
+   * (`task_revoked` fires here); a running one is aborted with `terminate`, and
+   * never runs again either way. An unknown or finished task is left alone.
+   */
+  async revoke(taskId: string, options: RevokeOptions = {}): Promise<RevokeOutcome> {
+    this.assertOpen();
+    const reason = options.reason ?? 'revoked';
+    const found = await this.find(taskId);
+    const previousState = found.outcome.state;
+    const none = { taskId, revoked: false, terminated: false, previousState };
+    if (!found.job || previousState === TaskState.SUCCESS || previousState === TaskState.FAILURE || previousState === TaskState.REVOKED) {
+      return none;
+    }
+    const now = Date.now();
+    await this.redis
+      .multi()
+      .zadd(tasksKeys.revoked(this.prefix), now + REVOKE_TTL_MS, taskId)
+      .zremrangebyscore(tasksKeys.revoked(this.prefix), 0, now)
+      .exec();
+    if (previousState === TaskState.STARTED) {
+      if (!options.terminate) return { ...none, revoked: true };
+      await this.redis.publish(tasksKeys.control(this.prefix), JSON.stringify({ terminate: taskId, reason }));
+      return { ...none, revoked: true, terminated: true };
+    }
+    // Waiting or delayed: a worker that takes it anyway sees the revoke and skips it.
+    const removed = await found.job.remove().then(
+      () => true,
+      () => false,
+    );
+    if (removed) {
+      await taskRevoked.send(found.job.name, { taskId, terminated: false, expired: false, reason });
+    }
+    return { ...none, revoked: true };
+  }
+
+  async close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.events.close();
+      await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+      this.queues.clear();
+      await this.redis.quit().catch(() => this.redis.disconnect());
+    })();
+    return this.closing;
+  }
+
+  /** @internal Finds a task in the queues it may be in. */
+  async find(taskId: string, queue?: string): Promise<FoundTask> {
+    for (const name of queue ? [queue] : this.searchQueues()) {
+      const job = await this.queue(name).getJob(taskId);
+      if (job) return { queue: name, job, outcome: jobOutcome(job, (await job.getState()) as JobState | 'unknown') };
+    }
+    // A removed job leaves no trace but the revoke: an id nobody knows is PENDING, as in Celery.
+    if ((await this.redis.zscore(tasksKeys.revoked(this.prefix), taskId)) === null) {
+      return { queue, job: undefined, outcome: { state: TaskState.PENDING } };
+    }
+    return { queue, job: undefined, outcome: { state: TaskState.REVOKED, error: new TaskRevokedError(taskId, 'revoked') } };
+  }
+
+  /** @internal Watches for the end of a task; see {@link ResultEvents.watch}. */
+  watch(taskId: string, queue: string | undefined, wake: () => void): Promise<() => void> {
+    return this.events.watch(taskId, queue ? [queue] : this.searchQueues(), wake);
+  }
+
+  private searchQueues(): string[] {
+    return [...new Set([...(this.options.queues ?? []), ...(this.options.registry?.queues() ?? []), DEFAULT_QUEUE])];
+  }
+
+  private queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.redis, prefix: this.prefix });
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new Error('This BullmqExecutor is closed; create another with BullmqExecutor.connect().');
+  }
+}

@@ -1,0 +1,59 @@
+import {
+  TaskState,
+  TaskTimeoutError,
+  type AsyncResult,
+  type GetResultOptions,
+  type RevokeOptions,
+  type RevokeOutcome,
+} from '@tasks/core';
+import type { BullmqExecutor, FoundTask } from '../publisher/bullmq-executor';
+
+/** A handle on a task published through BullMQ; see `AsyncResult`. */
+export class BullmqAsyncResult implements AsyncResult {
+  constructor(
+    readonly id: string,
+    private readonly executor: BullmqExecutor,
+    private queue: string | undefined,
+  ) {}
+
+  async state(): Promise<TaskState> {
+    return (await this.find()).outcome.state;
+  }
+
+  async get(options: GetResultOptions = {}): Promise<unknown> {
+    const { timeoutMs } = options;
+    let wake: () => void = () => undefined;
+    // Watch first, then read: an end that happens in between still wakes us.
+    const stop = await this.executor.watch(this.id, this.queue, () => wake());
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut =
+      timeoutMs === undefined
+        ? new Promise<never>(() => undefined)
+        : new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new TaskTimeoutError(this.id, timeoutMs)), timeoutMs);
+          });
+    try {
+      for (;;) {
+        // Armed before each read, so an event during the read is not lost.
+        const woken = new Promise<void>((resolve) => (wake = resolve));
+        const { outcome } = await Promise.race([this.find(), timedOut]);
+        if (outcome.state === TaskState.SUCCESS) return outcome.result;
+        if (outcome.state === TaskState.FAILURE || outcome.state === TaskState.REVOKED) throw outcome.error;
+        await Promise.race([woken, timedOut]);
+      }
+    } finally {
+      clearTimeout(timer);
+      stop();
+    }
+  }
+
+  revoke(options?: RevokeOptions): Promise<RevokeOutcome> {
+    return this.executor.revoke(this.id, options);
+  }
+
+  private async find(): Promise<FoundTask> {
+    const found = await this.executor.find(this.id, this.queue);
+    this.queue ??= found.queue;
+    return found;
+  }
+}

@@ -1,0 +1,73 @@
+import { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+/**
+ * Tells waiting `get()` calls that a job may have finished, from BullMQ's event
+ * stream: one `QueueEvents` reader per queue, opened on the first wait.
+ */
+export class ResultEvents {
+  private readonly readers = new Map<string, Promise<QueueEvents>>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly connections: Redis[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly prefix: string,
+    private readonly openConnection: (queue: string) => Redis,
+  ) {}
+
+  /**
+   * Calls `wake` whenever job `jobId` completes, fails or is removed in one of
+   * `queues`. Resolves once the readers listen, so a state read after it can not
+   * miss an event. Returns the function that stops the watch.
+   */
+  async watch(jobId: string, queues: readonly string[], wake: () => void): Promise<() => void> {
+    let set = this.waiters.get(jobId);
+    if (!set) this.waiters.set(jobId, (set = new Set()));
+    set.add(wake);
+    const stop = () => {
+      set.delete(wake);
+      if (set.size === 0 && this.waiters.get(jobId) === set) this.waiters.delete(jobId);
+    };
+    try {
+      await Promise.all(queues.map((queue) => this.reader(queue)));
+    } catch (error) {
+      stop();
+      throw error;
+    }
+    return stop;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const readers = await Promise.allSettled(this.readers.values());
+    this.readers.clear();
+    await Promise.all(readers.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+    // BullMQ leaves connections it was given open.
+    this.connections.forEach((connection) => connection.disconnect());
+    this.connections.length = 0;
+  }
+
+  private reader(queue: string): Promise<QueueEvents> {
+    let reader = this.readers.get(queue);
+    if (!reader) {
+      if (this.closed) return Promise.reject(new Error('The result reader is closed.'));
+      reader = this.openReader(queue);
+      this.readers.set(queue, reader);
+    }
+    return reader;
+  }
+
+  private async openReader(queue: string): Promise<QueueEvents> {
+    const connection = this.openConnection(queue);
+    this.connections.push(connection);
+    const events = new QueueEvents(queue, { connection, prefix: this.prefix, autorun: true });
+    const wake = ({ jobId }: { jobId: string }) => this.waiters.get(jobId)?.forEach((w) => w());
+    events.on('completed', wake);
+    events.on('failed', wake);
+    events.on('removed', wake);
+    events.on('error', () => undefined);
+    await events.waitUntilReady();
+    return events;
+  }
+}
