@@ -1,3 +1,4 @@
+import { UNDECODABLE } from '../worker/decoding-worker';
 import { InvalidTaskMessageError, type JsonValue, type PreparedPublish, type TaskHeaders } from '@tasks/core';
 
 /** Version of the job data layout, so that a future layout can be told apart. */
@@ -24,6 +25,9 @@ export function encodeTaskMessage(call: PreparedPublish): TaskJobData {
 export function decodeTaskMessage(data: unknown): TaskJobData {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new InvalidTaskMessageError(`job data must be an object, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`);
+  }
+  if (UNDECODABLE in data) {
+    throw new InvalidTaskMessageError(`job data is not JSON (${String((data as { reason?: unknown }).reason)})`);
   }
   const message = data as Partial<Record<keyof TaskJobData, unknown>>;
   if (message.v !== MESSAGE_VERSION) throw new InvalidTaskMessageError(`unsupported message version ${JSON.stringify(message.v)} (expected ${MESSAGE_VERSION})`);

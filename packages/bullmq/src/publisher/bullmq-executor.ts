@@ -13,14 +13,14 @@ import {
   type TaskExecutor,
   type TaskRegistry,
 } from '@tasks/core';
-import { Queue, type Job, type JobState } from 'bullmq';
+import { Queue, type JobState } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedis, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PREFIX, describeTarget, openRedis } from '../connection/redis-client';
 import { tasksKeys, REVOKE_TTL_MS } from '../keys';
 import { encodeTaskMessage } from '../message/task-message.codec';
 import type { BullmqConnectionOptions, ResultRetention } from '../options';
 import { BullmqAsyncResult } from '../results/bullmq-async-result';
-import { jobOutcome, type JobOutcome } from '../results/job-outcome';
+import { jobOutcome, readJobRecord, type JobOutcome, type JobRecord } from '../results/job-outcome';
 import { ResultEvents } from '../results/result-events';
 
 /** Options of {@link BullmqExecutor.connect}. */
@@ -43,7 +43,7 @@ const DEFAULT_FAILED_SECONDS = 7 * 24 * 60 * 60;
 /** A task found in Redis: its queue, its job (if still kept) and its state. */
 export interface FoundTask {
   queue: string | undefined;
-  job: Job | undefined;
+  job: JobRecord | undefined;
   outcome: JobOutcome;
 }
 
@@ -137,8 +137,8 @@ export class BullmqExecutor implements TaskExecutor {
       return { ...none, revoked: true, terminated: true };
     }
     // Waiting or delayed: a worker that takes it anyway sees the revoke and skips it.
-    const removed = await found.job.remove().then(
-      () => true,
+    const removed = await this.queue(found.queue!).remove(taskId).then(
+      (count) => count > 0,
       () => false,
     );
     if (removed) {
@@ -160,8 +160,11 @@ export class BullmqExecutor implements TaskExecutor {
   /** @internal Finds a task in the queues it may be in. */
   async find(taskId: string, queue?: string): Promise<FoundTask> {
     for (const name of queue ? [queue] : this.searchQueues()) {
-      const job = await this.queue(name).getJob(taskId);
-      if (job) return { queue: name, job, outcome: jobOutcome(job, (await job.getState()) as JobState | 'unknown') };
+      // State first: a job read before it finished would lack its result.
+      const state = (await this.queue(name).getJobState(taskId)) as JobState | 'unknown';
+      if (state === 'unknown') continue;
+      const job = await readJobRecord(this.redis, this.queue(name).toKey(taskId), taskId);
+      if (job) return { queue: name, job, outcome: jobOutcome(job, state) };
     }
     // A removed job leaves no trace but the revoke: an id nobody knows is PENDING, as in Celery.
     if ((await this.redis.zscore(tasksKeys.revoked(this.prefix), taskId)) === null) {

@@ -1,5 +1,6 @@
 import { TaskFailedError, TaskRevokedError, TaskState, WorkerLostError, type JsonValue } from '@tasks/core';
-import type { Job, JobState } from 'bullmq';
+import type { JobState } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { readErrorName } from '../message/error-record';
 
 /** BullMQ's reason for a job that stalled more often than `maxStalledCount` allows. */
@@ -10,11 +11,31 @@ export type JobOutcome =
   | { state: typeof TaskState.FAILURE | typeof TaskState.REVOKED; error: Error }
   | { state: typeof TaskState.PENDING | typeof TaskState.STARTED | typeof TaskState.RETRY };
 
+/** The fields of a BullMQ job hash that tell how a task ended. */
+export interface JobRecord {
+  id: string;
+  name: string;
+  attemptsMade: number;
+  returnvalue: string | null;
+  failedReason: string | null;
+  stacktrace: string | null;
+}
+
+/**
+ * Reads the fields of a job that results need, without decoding its data (which
+ * may be what made it fail) the way BullMQ's `getJob` does.
+ */
+export async function readJobRecord(redis: Redis, jobKey: string, id: string): Promise<JobRecord | undefined> {
+  const [name, attemptsMade, returnvalue, failedReason, stacktrace] = await redis.hmget(jobKey, 'name', 'atm', 'returnvalue', 'failedReason', 'stacktrace');
+  if (name === null) return undefined;
+  return { id, name, attemptsMade: Number(attemptsMade ?? 0), returnvalue, failedReason, stacktrace };
+}
+
 /** Maps a BullMQ job and its state onto a task state, result or error. */
-export function jobOutcome(job: Job, state: JobState | 'unknown'): JobOutcome {
+export function jobOutcome(job: JobRecord, state: JobState | 'unknown'): JobOutcome {
   switch (state) {
     case 'completed':
-      return { state: TaskState.SUCCESS, result: (job.returnvalue ?? null) as JsonValue };
+      return { state: TaskState.SUCCESS, result: job.returnvalue === null ? null : (JSON.parse(job.returnvalue) as JsonValue) };
     case 'failed': {
       const error = failedJobError(job);
       return { state: error instanceof TaskRevokedError ? TaskState.REVOKED : TaskState.FAILURE, error };
@@ -32,14 +53,23 @@ export function jobOutcome(job: Job, state: JobState | 'unknown'): JobOutcome {
 }
 
 /** The error a failed job ended with, as its task threw it (name and message). */
-export function failedJobError(job: Job): Error {
-  const taskId = String(job.id);
+function failedJobError(job: JobRecord): Error {
   const message = job.failedReason ?? 'unknown failure';
-  if (message === STALLED_REASON) return new WorkerLostError(job.name, taskId);
-  const stack = job.stacktrace?.[job.stacktrace.length - 1];
-  const name = readErrorName(stack ?? undefined, message) ?? 'Error';
-  if (name === 'TaskRevokedError') return new TaskRevokedError(taskId, revokeReason(message));
-  return new TaskFailedError(name, message, { taskId, taskName: job.name, remoteStack: stack ?? undefined });
+  if (message === STALLED_REASON) return new WorkerLostError(job.name, job.id);
+  const stacks = parseStacktrace(job.stacktrace);
+  const stack = stacks[stacks.length - 1];
+  const name = readErrorName(stack, message) ?? 'Error';
+  if (name === 'TaskRevokedError') return new TaskRevokedError(job.id, revokeReason(message));
+  return new TaskFailedError(name, message, { taskId: job.id, taskName: job.name, remoteStack: stack });
+}
+
+function parseStacktrace(raw: string | null): string[] {
+  try {
+    const parsed: unknown = JSON.parse(raw ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((s): s is string => typeof s === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 function revokeReason(message: string): string {

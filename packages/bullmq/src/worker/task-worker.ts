@@ -20,7 +20,7 @@ import {
   type TaskRegistry,
   type TaskRequest,
 } from '@tasks/core';
-import { DelayedError, Worker, type Job } from 'bullmq';
+import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { createRedis, DEFAULT_PREFIX, openRedis } from '../connection/redis-client';
@@ -30,6 +30,7 @@ import { decodeTaskMessage, type TaskJobData } from '../message/task-message.cod
 import type { BullmqConnectionOptions } from '../options';
 import { TASKS_BACKOFF } from '../publisher/bullmq-executor';
 import { STALLED_REASON } from '../results/job-outcome';
+import { DecodingWorker } from './decoding-worker';
 import { RateLimiter } from './rate-limiter';
 
 /** Options of a {@link TaskWorker}. */
@@ -132,7 +133,7 @@ export class TaskWorker {
   }
 
   private createWorker(queue: string): Worker {
-    const worker = new Worker(queue, (job, token) => this.process(job, token), {
+    const worker = new DecodingWorker(queue, (job, token) => this.process(job, token), {
       connection: this.connection!,
       prefix: this.prefix,
       concurrency: this.concurrency,
