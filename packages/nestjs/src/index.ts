@@ -1,1 +1,9 @@
-export {};
+// Public API of @tasks/nestjs. Decorators, signals and errors of the core are
+// imported from @tasks/core; this package adds the NestJS wiring.
+export { TasksModule } from './tasks.module';
+export type { TasksModuleAsyncOptions, TasksOptionsFactory } from './tasks.module-definition';
+export type { TaskDefaults, TasksModuleOptions, TasksWorkerOptions } from './tasks.options';
+export { SignalBus } from './signal-bus.service';
+export { TaskClient } from './task-client.service';
+export type { TaskArgs, TaskClass, TaskMethodName, TaskRef, TaskResult } from './task-ref';
+export { NotATaskError, TasksNotReadyError } from './errors';

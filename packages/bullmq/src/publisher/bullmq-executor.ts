@@ -15,7 +15,8 @@ import {
 } from '@tasks/core';
 import { Queue, type JobState } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { createRedis, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_PREFIX, describeTarget, openRedis } from '../connection/redis-client';
+import { connectTimeoutMs, createRedis, DEFAULT_PREFIX, describeTarget, openRedis } from '../connection/redis-client';
+import { requireReady } from '../connection/require-ready';
 import { tasksKeys, REVOKE_TTL_MS } from '../keys';
 import { encodeTaskMessage } from '../message/task-message.codec';
 import type { BullmqConnectionOptions, ResultRetention } from '../options';
@@ -29,7 +30,10 @@ export interface BullmqExecutorOptions extends BullmqConnectionOptions {
   registry?: TaskRegistry;
   /** How long finished tasks are kept. */
   results?: ResultRetention;
-  /** Queues `result(id)` looks in when an id's queue is not known. Default: the registry's queues and `'default'`. */
+  /**
+   * Queues `result(id)` looks in when an id's queue is not known, besides the registry's
+   * queues, the queues published to from here, and `'default'`.
+   */
   queues?: readonly string[];
 }
 
@@ -71,12 +75,12 @@ export class BullmqExecutor implements TaskExecutor {
     private readonly options: BullmqExecutorOptions,
   ) {
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
-    this.events = new ResultEvents(this.prefix, (queue) => createRedis(options, 'blocking', `tasks:results:${queue}`));
+    this.events = new ResultEvents(this.prefix, (queue) => createRedis(options, 'blocking', `results:${queue}`));
   }
 
   /** Connects to Redis, failing with `RedisConnectionError` within `connectTimeoutMs`. */
   static async connect(options: BullmqExecutorOptions = {}): Promise<BullmqExecutor> {
-    const redis = await openRedis(options, 'commands', 'tasks:publisher');
+    const redis = await openRedis(options, 'commands', 'publisher');
     return new BullmqExecutor(redis, options);
   }
 
@@ -88,6 +92,8 @@ export class BullmqExecutor implements TaskExecutor {
     this.assertOpen();
     const call = await preparePublish(name, args, options, this.options.registry);
     const retention = this.options.results ?? {};
+    // During an outage, fail now rather than leave the job in ioredis' offline queue.
+    await requireReady(this.redis, this.options);
     try {
       await this.queue(call.queue).add(name, encodeTaskMessage(call), {
         jobId: call.taskId,
@@ -100,7 +106,7 @@ export class BullmqExecutor implements TaskExecutor {
       });
     } catch (error) {
       if (this.redis.status === 'ready') throw error;
-      throw new RedisConnectionError(describeTarget(this.options), this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, { cause: error });
+      throw new RedisConnectionError(describeTarget(this.options), connectTimeoutMs(this.options), { cause: error });
     }
     await afterTaskPublish.send(name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
     return new BullmqAsyncResult(call.taskId, this, call.queue);
@@ -179,7 +185,9 @@ export class BullmqExecutor implements TaskExecutor {
   }
 
   private searchQueues(): string[] {
-    return [...new Set([...(this.options.queues ?? []), ...(this.options.registry?.queues() ?? []), DEFAULT_QUEUE])];
+    // Queues published to from here count too: a publish-only process knows no task's queue.
+    const known = [...(this.options.queues ?? []), ...(this.options.registry?.queues() ?? []), ...this.queues.keys()];
+    return [...new Set([...known, DEFAULT_QUEUE])];
   }
 
   private queue(name: string): Queue {

@@ -1,0 +1,2 @@
+export { NotATaskError } from './not-a-task.error';
+export { TasksNotReadyError } from './tasks-not-ready.error';

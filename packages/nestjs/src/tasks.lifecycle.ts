@@ -1,0 +1,161 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { BullmqExecutor, TaskWorker } from '@tasks/bullmq';
+import {
+  EagerExecutor,
+  UnknownSignalError,
+  findSignal,
+  setTasksLogger,
+  tasksLogger,
+  type ConnectOptions,
+  type Receiver,
+  type Signal,
+  type TaskExecutor,
+  type TaskHooks,
+  type TasksLogger,
+} from '@tasks/core';
+import { TASKS_LOGGER_CONTEXT, TASKS_OPTIONS } from './tasks.constants';
+import { TasksExplorer, type DiscoveredReceiver } from './tasks.explorer';
+import type { ResolvedTasksOptions } from './tasks.options';
+import { TasksRuntime } from './tasks.runtime';
+
+/** One `@OnSignal()` line, resolved to its signal and ready to connect. */
+interface PendingConnection {
+  readonly signal: Signal<object>;
+  readonly receiver: Receiver<object>;
+  readonly options: ConnectOptions;
+}
+
+/**
+ * Starts and stops the app's tasks in Nest's lifecycle: collects and validates
+ * in `onModuleInit`, starts the worker in `onApplicationBootstrap`, drains it in
+ * `beforeApplicationShutdown` and closes connections in `onApplicationShutdown`.
+ * A failed start releases what it opened before rethrowing, since an app whose
+ * `init()` failed is usually never closed.
+ */
+@Injectable()
+export class TasksLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(TASKS_LOGGER_CONTEXT);
+  private readonly libraryLogger: TasksLogger = {
+    log: (message) => this.logger.log(message),
+    warn: (message) => this.logger.warn(message),
+    error: (message, stack) => (stack === undefined ? this.logger.error(message) : this.logger.error(message, stack)),
+  };
+  private previousLogger: TasksLogger | undefined;
+
+  constructor(
+    @Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions,
+    private readonly explorer: TasksExplorer,
+    private readonly runtime: TasksRuntime,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.previousLogger = setTasksLogger(this.libraryLogger);
+    try {
+      const { tasks, receivers } = this.explorer.explore();
+      for (const task of tasks) {
+        this.runtime.registry.register(task.method.bind(task.instance), {
+          ...task.metadata.options,
+          name: task.metadata.name,
+          hooks: task.instance as TaskHooks,
+          source: task.source,
+        });
+      }
+      // Every signal is resolved before the first connection, so a bad name leaves nothing connected.
+      const connections = receivers.flatMap((found) => this.resolve(found));
+      for (const { signal, receiver, options } of connections) this.runtime.addConnection(signal.connect(receiver, options));
+      this.logger.log(`Registered ${tasks.length} task(s), connected ${connections.length} signal receiver(s)${this.options.eager ? ', eager mode' : ''}`);
+
+      this.runtime.useExecutor(await this.createExecutor());
+      const worker = this.createWorker();
+      if (worker) this.runtime.useWorker(worker);
+    } catch (error) {
+      await this.failStart(error);
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const worker = this.runtime.worker;
+    if (!worker) return;
+    try {
+      await worker.start();
+    } catch (error) {
+      // Closing also releases what the start opened before it failed.
+      await worker.close().catch((closeError: unknown) => this.logger.error(`Closing worker ${worker.name} after a failed start: ${String(closeError)}`));
+      await this.failStart(error);
+    }
+  }
+
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    await this.runtime.worker?.close({ processSignal: signal });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.release();
+  }
+
+  private resolve(found: DiscoveredReceiver): PendingConnection[] {
+    const receiver = bindReceiver(found);
+    return found.handlers.map(({ signal: name, sender, dispatchUid }) => {
+      const signal = findSignal(name);
+      if (!signal) throw new UnknownSignalError(name, found.source);
+      return { signal, receiver, options: { sender, dispatchUid } };
+    });
+  }
+
+  private createExecutor(): TaskExecutor | Promise<TaskExecutor> {
+    const { eager, connection, prefix, connectTimeoutMs, results, worker } = this.options;
+    if (eager) return new EagerExecutor(this.runtime.registry);
+    // Results are looked up in the registry's queues; the worker's own may add some.
+    const queues = worker === false || worker.queues === undefined ? undefined : [...worker.queues];
+    return BullmqExecutor.connect({ connection, prefix, connectTimeoutMs, results, queues, registry: this.runtime.registry });
+  }
+
+  private createWorker(): TaskWorker | undefined {
+    const { eager, worker, connection, prefix, connectTimeoutMs, shutdownTimeoutMs } = this.options;
+    if (eager || worker === false) return undefined;
+    const queues = worker.queues ?? this.runtime.registry.queues();
+    if (queues.length === 0) {
+      this.logger.log('No worker started: this app has no tasks and no worker.queues; it only publishes.');
+      return undefined;
+    }
+    return new TaskWorker({
+      connection,
+      prefix,
+      connectTimeoutMs,
+      shutdownTimeoutMs,
+      registry: this.runtime.registry,
+      queues: [...queues],
+      concurrency: worker.concurrency,
+      name: worker.name,
+    });
+  }
+
+  /** Logs why the start failed, releases what it opened, and rethrows. */
+  private async failStart(error: unknown): Promise<never> {
+    this.logger.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await this.release();
+    throw error;
+  }
+
+  private async release(): Promise<void> {
+    await this.runtime.release();
+    // Another app in the process may have installed its logger since; leave that one.
+    if (this.previousLogger !== undefined && tasksLogger() === this.libraryLogger) setTasksLogger(this.previousLogger);
+    this.previousLogger = undefined;
+  }
+}
+
+/** Binds a receiver method to its instance, named `Class#method` for the logs of a failing receiver. */
+function bindReceiver({ instance, method, source }: DiscoveredReceiver): Receiver<object> {
+  const receiver = (event: object): unknown => (method as (event: object) => unknown).call(instance, event);
+  Object.defineProperty(receiver, 'name', { value: source });
+  return receiver;
+}

@@ -1,0 +1,82 @@
+import type { RedisConnection, ResultRetention } from '@tasks/bullmq';
+import type { TaskOptions } from '@tasks/core';
+
+/** Options every task gets unless its `@Task()` sets them (a name can not be a default). */
+export type TaskDefaults = Omit<TaskOptions, 'name'>;
+
+/** The worker this app runs, if any. */
+export interface TasksWorkerOptions {
+  /**
+   * Queues to take tasks from. Default: the queues of the tasks this app
+   * registers; an app without tasks then starts no worker.
+   */
+  queues?: string[];
+  /** Tasks run at the same time, per queue. Default: 10. */
+  concurrency?: number;
+  /** Sender of the worker signals (`worker_ready`…). Default: `tasks@<host>:<pid>`. */
+  name?: string;
+}
+
+/**
+ * Options of {@link TasksModule.forRoot}. Every option may be left out.
+ *
+ * @example
+ * TasksModule.forRoot({
+ *   connection: 'redis://127.0.0.1:6379',
+ *   worker: { queues: ['default', 'emails'], concurrency: 10 },
+ *   defaults: { maxRetries: 2 },
+ * });
+ */
+export interface TasksModuleOptions {
+  /** Redis to use. Default: `'redis://127.0.0.1:6379'`. Not touched when `eager` is true. */
+  connection?: RedisConnection;
+  /** Prefix of every Redis key. Default: `'tasks'`; use `'{tasks}'` on Redis Cluster. */
+  prefix?: string;
+  /**
+   * The worker this app runs, or `false` for a process that only publishes tasks
+   * (an HTTP API that hands work to separate worker processes). Default: a worker
+   * with the defaults of {@link TasksWorkerOptions}.
+   */
+  worker?: false | TasksWorkerOptions;
+  /**
+   * Run every task inline, in the caller, without Redis: for tests. The same
+   * signals and hooks fire in the same order; `worker` and `connection` are ignored.
+   * Default: false.
+   */
+  eager?: boolean;
+  /** Task options applied to every task that does not set them, e.g. `{ maxRetries: 2 }`. */
+  defaults?: TaskDefaults;
+  /** How long `app.close()` waits for running tasks before leaving them to another worker. Default: 30 000. */
+  shutdownTimeoutMs?: number;
+  /** Bootstrap fails with `RedisConnectionError` when Redis does not answer within this long. Default: 5000. */
+  connectTimeoutMs?: number;
+  /** How long results are kept. Default: a day for successes, a week for failures. */
+  results?: ResultRetention;
+}
+
+/** {@link TasksModuleOptions} with every default applied. */
+export interface ResolvedTasksOptions {
+  readonly connection: RedisConnection;
+  readonly prefix: string;
+  readonly worker: false | { readonly queues: readonly string[] | undefined; readonly concurrency: number; readonly name: string | undefined };
+  readonly eager: boolean;
+  readonly defaults: Readonly<TaskDefaults>;
+  readonly shutdownTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly results: ResultRetention | undefined;
+}
+
+/** The one place where the module's defaults are applied. */
+export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedTasksOptions {
+  const worker = options.worker ?? {};
+  return {
+    connection: options.connection ?? 'redis://127.0.0.1:6379',
+    prefix: options.prefix ?? 'tasks',
+    worker: worker === false ? false : { queues: worker.queues, concurrency: worker.concurrency ?? 10, name: worker.name },
+    eager: options.eager ?? false,
+    defaults: { ...options.defaults },
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 30_000,
+    connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+    results: options.results,
+  };
+}

@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { TaskWorker } from '@tasks/bullmq';
+import { TaskRegistry, type TaskExecutor } from '@tasks/core';
+import { TasksNotReadyError } from './errors/tasks-not-ready.error';
+import { TASKS_OPTIONS } from './tasks.constants';
+import type { ResolvedTasksOptions } from './tasks.options';
+
+type RuntimeState = 'created' | 'running' | 'closed';
+
+/**
+ * What one app has live: its task registry, the executor `TaskClient` uses,
+ * the worker if it runs one, and the signal connections it made. Kept on a
+ * provider, not in static fields, so two apps in one process stay apart.
+ */
+@Injectable()
+export class TasksRuntime {
+  /** Tasks of this app; filled in `onModuleInit`, before anything is published. */
+  readonly registry: TaskRegistry;
+  private currentExecutor: TaskExecutor | undefined;
+  private currentWorker: TaskWorker | undefined;
+  private readonly disconnects: Array<() => boolean> = [];
+  private state: RuntimeState = 'created';
+
+  constructor(@Inject(TASKS_OPTIONS) options: ResolvedTasksOptions) {
+    this.registry = new TaskRegistry(options.defaults);
+  }
+
+  /** The executor; throws {@link TasksNotReadyError} before start or after close. */
+  executor(call: string): TaskExecutor {
+    if (this.currentExecutor === undefined) throw new TasksNotReadyError(call, this.state === 'closed');
+    return this.currentExecutor;
+  }
+
+  /** The worker, when this app runs one and it has been created. */
+  get worker(): TaskWorker | undefined {
+    return this.currentWorker;
+  }
+
+  /** Keeps a signal connection, to be undone when the app closes. */
+  addConnection(disconnect: () => boolean): void {
+    this.disconnects.push(disconnect);
+  }
+
+  /** Makes `executor` the one `TaskClient` delegates to. */
+  useExecutor(executor: TaskExecutor): void {
+    this.currentExecutor = executor;
+    this.state = 'running';
+  }
+
+  /** Keeps the worker to start and drain. */
+  useWorker(worker: TaskWorker): void {
+    this.currentWorker = worker;
+  }
+
+  /** Disconnects receivers and closes the executor. Safe to call more than once. */
+  async release(): Promise<void> {
+    this.state = 'closed';
+    for (const disconnect of this.disconnects.splice(0)) disconnect();
+    const executor = this.currentExecutor;
+    this.currentExecutor = undefined;
+    this.currentWorker = undefined;
+    await executor?.close();
+  }
+}

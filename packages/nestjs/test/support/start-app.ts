@@ -1,0 +1,17 @@
+import { ConsoleLogger, type ModuleMetadata } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+
+/** Nest's logs stay quiet in tests but for errors; warnings are asserted through spies. */
+export const quietLogger = new ConsoleLogger({ logLevels: ['error'] });
+
+/** Compiles a testing module without starting it (no lifecycle hooks yet). */
+export function compileApp(metadata: ModuleMetadata): Promise<TestingModule> {
+  return Test.createTestingModule(metadata).setLogger(quietLogger).compile();
+}
+
+/** Compiles and starts an app, as `app.init()` does in a user's e2e test. */
+export async function startApp(metadata: ModuleMetadata): Promise<TestingModule> {
+  const app = await compileApp(metadata);
+  await app.init();
+  return app;
+}
