@@ -14,9 +14,9 @@ export type RedisRole = 'commands' | 'blocking';
  * {@link RedisConnectionError} after `connectTimeoutMs` instead of letting
  * ioredis retry forever in silence. Once connected, the client reconnects by itself.
  */
-export async function openRedis(options: BullmqConnectionOptions, role: RedisRole, connectionName: string): Promise<Redis> {
-  const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  const redis = createRedis(options, role, connectionName);
+export async function openRedis(options: BullmqConnectionOptions, role: RedisRole, purpose: string): Promise<Redis> {
+  const timeoutMs = connectTimeoutMs(options);
+  const redis = createRedis(options, role, purpose);
   // Until the first connection, errors are reported by the timeout below, not by ioredis' own logging.
   const swallow = () => undefined;
   redis.on('error', swallow);
@@ -37,12 +37,15 @@ export async function openRedis(options: BullmqConnectionOptions, role: RedisRol
   return redis;
 }
 
-/** Creates a client without waiting for it (for extra clients once Redis is known to answer). */
-export function createRedis(options: BullmqConnectionOptions, role: RedisRole, connectionName: string): Redis {
-  const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+/**
+ * Creates a client without waiting for it (for extra clients once Redis is known to answer).
+ * It is named `<prefix>:<purpose>` (`tasks:publisher`, `tasks:worker:<name>`…), so that
+ * `CLIENT LIST` tells the clients of one application apart.
+ */
+export function createRedis(options: BullmqConnectionOptions, role: RedisRole, purpose: string): Redis {
   const shared: RedisOptions = {
-    connectionName,
-    connectTimeout: timeoutMs,
+    connectionName: `${options.prefix ?? DEFAULT_PREFIX}:${purpose}`,
+    connectTimeout: connectTimeoutMs(options),
     // Reconnect quickly after a drop, backing off to one second.
     retryStrategy: (times) => Math.min(times * 100, 1000),
     // Commands (publishing, results) fail after a couple of reconnect attempts rather
@@ -59,4 +62,8 @@ export function describeTarget(options: BullmqConnectionOptions): string {
   const connection = options.connection ?? DEFAULT_CONNECTION;
   if (typeof connection === 'string') return connection;
   return `${connection.host ?? '127.0.0.1'}:${connection.port ?? 6379}`;
+}
+
+export function connectTimeoutMs(options: BullmqConnectionOptions): number {
+  return options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 }
