@@ -61,7 +61,10 @@ export class ResultEvents {
   private async openReader(queue: string): Promise<QueueEvents> {
     const connection = this.openConnection(queue);
     this.connections.push(connection);
-    const events = new QueueEvents(queue, { connection, prefix: this.prefix, autorun: true });
+    // Read on from the stream's end as it is now. The default, '$', would be fixed only
+    // by the reader's first XREAD, after `waitUntilReady`: a task ending in between was missed.
+    const [last] = await connection.xrevrange(`${this.prefix}:${queue}:events`, '+', '-', 'COUNT', 1);
+    const events = new QueueEvents(queue, { connection, prefix: this.prefix, autorun: true, lastEventId: last?.[0] ?? '0' });
     const wake = ({ jobId }: { jobId: string }) => this.waiters.get(jobId)?.forEach((w) => w());
     events.on('completed', wake);
     events.on('failed', wake);

@@ -16,8 +16,8 @@ import {
   workerReady,
   workerShutdown,
   workerShuttingDown,
+  type AttemptOutcome,
   type TaskDefinition,
-  type TaskRegistry,
   type TaskRequest,
 } from '@tasks/core';
 import { DelayedError, type Job, type Worker } from 'bullmq';
@@ -27,47 +27,18 @@ import { createRedis, DEFAULT_PREFIX, openRedis } from '../connection/redis-clie
 import { tasksKeys } from '../keys';
 import { FinalFailure, RetryScheduled } from '../message/error-record';
 import { decodeTaskMessage, type TaskJobData } from '../message/task-message.codec';
-import type { BullmqConnectionOptions } from '../options';
 import { TASKS_BACKOFF } from '../publisher/bullmq-executor';
 import { STALLED_REASON } from '../results/job-outcome';
 import { DecodingWorker } from './decoding-worker';
+import { DrainDeadline, LEFT_FOR_ANOTHER_WORKER, settlesWithin } from './drain-deadline';
 import { RateLimiter } from './rate-limiter';
+import { TerminateListener } from './terminate-listener';
+import { WORKER_DEFAULTS, type CloseWorkerOptions, type TaskWorkerOptions } from './worker-options';
 
-/** Options of a {@link TaskWorker}. */
-export interface TaskWorkerOptions extends BullmqConnectionOptions {
-  /** The tasks this worker runs. */
-  registry: TaskRegistry;
-  /** Queues to consume. Default: the registry's queues, else `['default']`. */
-  queues?: readonly string[];
-  /** Tasks run at once, per queue. Default: 10. */
-  concurrency?: number;
-  /** Sender of the worker signals. Default: `tasks@<host>:<pid>`. */
-  name?: string;
-  /** How long `close()` waits for running tasks before leaving them to another worker. Default: 30 000. */
-  shutdownTimeoutMs?: number;
-  /**
-   * How long a task's lock lasts without renewal; a worker that dies holds its
-   * tasks this long at most. Renewed every half of it while the task runs. Default: 10 000.
-   */
-  lockDurationMs?: number;
-  /** How often stalled tasks (whose worker died) are looked for. Default: 5 000. */
-  stalledIntervalMs?: number;
-  /** How many times a task may stall before it fails with `WorkerLostError`. Default: 1. */
-  maxStalledCount?: number;
-  /** After an abort (time limit, terminate), how long a body may take to stop. Default: 1000. */
-  abortGraceMs?: number;
-}
+export type { CloseWorkerOptions, TaskWorkerOptions } from './worker-options';
 
-/** Options of {@link TaskWorker.close}. */
-export interface CloseWorkerOptions {
-  /** The process signal behind the shutdown, reported by the worker signals. */
-  processSignal?: string;
-}
-
-const DEFAULT_CONCURRENCY = 10;
-const DEFAULT_SHUTDOWN_TIMEOUT_MS = 30_000;
-const DEFAULT_LOCK_DURATION_MS = 10_000;
-const DEFAULT_STALLED_INTERVAL_MS = 5_000;
+/** Once a drain gave up on running tasks, how long putting them back in their queues may take. */
+const LEAVE_TIMEOUT_MS = 5000;
 
 /**
  * Consumes task queues and runs each task through the tracer, firing the task
@@ -78,7 +49,7 @@ const DEFAULT_STALLED_INTERVAL_MS = 5_000;
  * registry.registerInstance(new EmailTasks());
  * const worker = new TaskWorker({ registry, queues: ['emails'], concurrency: 20 });
  * await worker.start();
- * process.on('SIGTERM', () => void worker.close({ processSignal: 'SIGTERM' }));
+ * process.on('SIGTERM', () => void worker.close({ processSignal: 'SIGTERM' }).then(() => process.exit(0)));
  */
 export class TaskWorker {
   readonly name: string;
@@ -86,10 +57,9 @@ export class TaskWorker {
   readonly concurrency: number;
   private readonly prefix: string;
   private readonly workers: Worker[] = [];
-  /** Aborts of the attempts running here, by task id, for revoke with `terminate`. */
-  private readonly running = new Map<string, AbortController>();
+  private readonly deadline = new DrainDeadline();
   private connection: Redis | undefined;
-  private subscriber: Redis | undefined;
+  private terminations: TerminateListener | undefined;
   private rateLimiter: RateLimiter | undefined;
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
@@ -97,7 +67,7 @@ export class TaskWorker {
   constructor(private readonly options: TaskWorkerOptions) {
     const registryQueues = options.registry.queues();
     this.queues = options.queues ?? (registryQueues.length > 0 ? registryQueues : [DEFAULT_QUEUE]);
-    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.concurrency = options.concurrency ?? WORKER_DEFAULTS.concurrency;
     this.name = options.name ?? `tasks@${hostname()}:${process.pid}`;
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
   }
@@ -114,7 +84,7 @@ export class TaskWorker {
   /**
    * Drains: fires `worker_shutting_down`, stops taking tasks, waits for running
    * ones up to `shutdownTimeoutMs`, then fires `worker_shutdown`. Tasks still
-   * running at the timeout keep their place in Redis and are run by another worker.
+   * running at the timeout go back to their queue for another worker (`how: 'cold'`).
    */
   close(options: CloseWorkerOptions = {}): Promise<void> {
     this.closing ??= this.drain(options);
@@ -124,23 +94,24 @@ export class TaskWorker {
   private async run(): Promise<void> {
     const payload = { queues: this.queues, concurrency: this.concurrency };
     await workerInit.send(this.name, payload);
-    this.connection = await openRedis(this.options, 'blocking', `tasks:worker:${this.name}`);
+    this.connection = await openRedis(this.options, 'blocking', `worker:${this.name}`);
     this.rateLimiter = new RateLimiter(this.connection, this.prefix);
-    await this.listenForTerminate();
-    for (const queue of this.queues) this.workers.push(this.createWorker(queue));
+    this.terminations = new TerminateListener(createRedis(this.options, 'blocking', `control:${this.name}`), this.prefix);
+    await this.terminations.listen();
+    for (const queue of this.queues) this.workers.push(this.createWorker(queue, this.connection));
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
     await workerReady.send(this.name, payload);
   }
 
-  private createWorker(queue: string): Worker {
+  private createWorker(queue: string, connection: Redis): Worker {
     const worker = new DecodingWorker(queue, (job, token) => this.process(job, token), {
-      connection: this.connection!,
+      connection,
       prefix: this.prefix,
       concurrency: this.concurrency,
       name: this.name,
-      lockDuration: this.options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS,
-      stalledInterval: this.options.stalledIntervalMs ?? DEFAULT_STALLED_INTERVAL_MS,
-      maxStalledCount: this.options.maxStalledCount ?? 1,
+      lockDuration: this.options.lockDurationMs ?? WORKER_DEFAULTS.lockDurationMs,
+      stalledInterval: this.options.stalledIntervalMs ?? WORKER_DEFAULTS.stalledIntervalMs,
+      maxStalledCount: this.options.maxStalledCount ?? WORKER_DEFAULTS.maxStalledCount,
       settings: {
         // The tracer already chose the delay (backoff, jitter or `retry({ delayMs })`).
         backoffStrategy: (_attempts: number, type?: string, error?: Error) =>
@@ -150,11 +121,14 @@ export class TaskWorker {
     worker.on('failed', (job, error) => {
       if (job && error?.message === STALLED_REASON) void this.workerLost(job);
     });
+    worker.on('stalled', (jobId) =>
+      tasksLogger().warn(`Worker ${this.name}: task ${jobId} on queue ${queue} stalled (its worker stopped renewing its lock); it runs again, or fails with WorkerLostError past maxStalledCount.`),
+    );
     worker.on('error', (error) => tasksLogger().error(`Worker ${this.name} on queue ${queue}: ${error.message}`, error.stack));
     return worker;
   }
 
-  /** Runs one job: decode, route by name, check revoke/expiry/rate limit, then one traced attempt. */
+  /** Runs one job: decode, route by name, check rate limit and revoke/expiry, then one traced attempt. */
   private async process(job: Job, token: string | undefined): Promise<unknown> {
     const taskId = String(job.id);
     let data: TaskJobData;
@@ -171,10 +145,11 @@ export class TaskWorker {
       await taskUnknown.send(job.name, { taskId, name: job.name, error });
       throw new FinalFailure(error);
     }
-    const wait = task.options.rateLimit ? await this.rateLimiter!.wait(task.name, task.options.rateLimit) : 0;
-    if (wait > 0) {
-      // Back to the delayed set until the task's next start slot; not an attempt.
-      await job.moveToDelayed(Date.now() + wait, token);
+    // An expired task is refused below without taking a start slot.
+    const park = task.options.rateLimit && !isExpired(data.expiresAt) ? await this.rateLimiter!.admit(task.name, taskId, task.options.rateLimit) : 0;
+    if (park > 0) {
+      // Back to the delayed set until just before the slot reserved for it; not an attempt.
+      await job.moveToDelayed(Date.now() + park, token);
       throw new DelayedError();
     }
     const request: TaskRequest = {
@@ -190,11 +165,13 @@ export class TaskWorker {
     };
     await taskReceived.send(task.name, { taskId, args: request.args, request });
     await this.refuseRevokedOrExpired(task, request);
-    return this.attempt(task, request);
+    const outcome = await this.deadline.race(() => this.attempt(task, request));
+    if (outcome === LEFT_FOR_ANOTHER_WORKER) return this.leave(job, token);
+    return this.record(task, request, outcome);
   }
 
   private async refuseRevokedOrExpired(task: TaskDefinition, request: TaskRequest): Promise<void> {
-    const expired = request.expiresAt !== undefined && Date.now() > request.expiresAt;
+    const expired = isExpired(request.expiresAt);
     const revoked = !expired && (await this.connection!.zscore(tasksKeys.revoked(this.prefix), request.id)) !== null;
     if (!expired && !revoked) return;
     const reason = expired ? 'expired' : 'revoked';
@@ -202,15 +179,18 @@ export class TaskWorker {
     throw new FinalFailure(new TaskRevokedError(request.id, reason));
   }
 
-  private async attempt(task: TaskDefinition, request: TaskRequest): Promise<unknown> {
+  private async attempt(task: TaskDefinition, request: TaskRequest): Promise<AttemptOutcome> {
     const abort = new AbortController();
-    this.running.set(request.id, abort);
-    let outcome;
+    const untrack = this.terminations!.track(request.id, abort);
     try {
-      outcome = await traceAttempt(task, request, { abortSignal: abort.signal, timeLimitGraceMs: this.options.abortGraceMs });
+      return await traceAttempt(task, request, { abortSignal: abort.signal, timeLimitGraceMs: this.options.abortGraceMs });
     } finally {
-      this.running.delete(request.id);
+      untrack();
     }
+  }
+
+  /** Turns an attempt's outcome into what BullMQ records: a result, a retry or a final failure. */
+  private async record(task: TaskDefinition, request: TaskRequest, outcome: AttemptOutcome): Promise<unknown> {
     switch (outcome.state) {
       case TaskState.SUCCESS:
         return outcome.result;
@@ -224,6 +204,20 @@ export class TaskWorker {
     }
   }
 
+  /**
+   * The drain ran out of time while this task ran: it goes back to its queue at
+   * once (not after its lock lapses), and BullMQ is told to leave the job alone.
+   */
+  private async leave(job: Job, token: string | undefined): Promise<never> {
+    try {
+      await job.moveToWait(token);
+    } catch (thrown) {
+      const error = toError(thrown);
+      tasksLogger().warn(`Worker ${this.name}: could not put task ${job.id} back in its queue (${error.message}); it runs again once its lock lapses.`);
+    }
+    throw new DelayedError();
+  }
+
   /** A task stalled more often than allowed: its worker is gone, and this is its final failure. */
   private async workerLost(job: Job): Promise<void> {
     const error = new WorkerLostError(job.name, String(job.id));
@@ -231,41 +225,28 @@ export class TaskWorker {
     await taskFailure.send(job.name, { taskId: String(job.id), args, error, attempts: job.attemptsStarted });
   }
 
-  private async listenForTerminate(): Promise<void> {
-    this.subscriber = createRedis(this.options, 'blocking', `tasks:control:${this.name}`);
-    this.subscriber.on('error', () => undefined);
-    this.subscriber.on('message', (_channel: string, message: string) => {
-      let command: { terminate?: unknown; reason?: unknown };
-      try {
-        command = JSON.parse(message) as typeof command;
-      } catch {
-        return;
-      }
-      if (typeof command.terminate !== 'string') return;
-      const reason = typeof command.reason === 'string' ? command.reason : 'terminated';
-      this.running.get(command.terminate)?.abort(new TaskRevokedError(command.terminate, reason));
-    });
-    await this.subscriber.subscribe(tasksKeys.control(this.prefix));
-  }
-
   private async drain(options: CloseWorkerOptions): Promise<void> {
     await this.starting?.catch(() => undefined);
     const processSignal = options.processSignal;
     await workerShuttingDown.send(this.name, { how: 'warm', processSignal });
-    const timeoutMs = this.options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const finished = await Promise.race([
-      Promise.all(this.workers.map((worker) => worker.close())).then(() => true),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
-    ]);
-    clearTimeout(timer);
+    const timeoutMs = this.options.shutdownTimeoutMs ?? WORKER_DEFAULTS.shutdownTimeoutMs;
+    const closed = Promise.all(this.workers.map((worker) => worker.close()));
+    const finished = await settlesWithin(closed, timeoutMs);
     if (!finished) {
-      // Left running: their locks lapse and the stalled check hands them to another worker.
-      tasksLogger().warn(`Worker ${this.name}: ${this.running.size} task(s) still running after ${timeoutMs} ms; leaving them to another worker.`);
-      await Promise.all(this.workers.map((worker) => worker.close(true)));
+      tasksLogger().warn(`Worker ${this.name}: ${this.terminations?.size ?? 0} task(s) still running after ${timeoutMs} ms; putting them back in their queues.`);
+      this.deadline.expire();
+      // With Redis away the tasks can not be put back; their locks lapse and the stalled check recovers them.
+      await settlesWithin(closed, LEAVE_TIMEOUT_MS);
     }
-    this.subscriber?.disconnect();
-    await this.connection?.quit().catch(() => this.connection?.disconnect());
+    this.terminations?.close();
+    if (this.connection) {
+      await settlesWithin(this.connection.quit(), LEAVE_TIMEOUT_MS);
+      this.connection.disconnect();
+    }
     await workerShutdown.send(this.name, { how: finished ? 'warm' : 'cold', processSignal });
   }
+}
+
+function isExpired(expiresAt: number | undefined): boolean {
+  return expiresAt !== undefined && Date.now() > expiresAt;
 }

@@ -1,0 +1,49 @@
+import type { TaskRegistry } from '@tasks/core';
+import type { BullmqConnectionOptions } from '../options';
+
+/** Options of a {@link TaskWorker}. */
+export interface TaskWorkerOptions extends BullmqConnectionOptions {
+  /** The tasks this worker runs. */
+  registry: TaskRegistry;
+  /** Queues to consume. Default: the registry's queues, else `['default']`. */
+  queues?: readonly string[];
+  /** Tasks run at once, per queue. Default: 10. */
+  concurrency?: number;
+  /** Sender of the worker signals. Default: `tasks@<host>:<pid>`. */
+  name?: string;
+  /**
+   * How long `close()` waits for running tasks. Tasks still running then are put
+   * back in their queue for another worker, and their outcome here is ignored. Default: 30 000.
+   */
+  shutdownTimeoutMs?: number;
+  /**
+   * How long a task's lock lasts without renewal (BullMQ's `lockDuration`); a worker
+   * that dies holds its tasks this long at most. Renewed every half of it while the
+   * task runs, so the event loop must never be blocked this long. Default: 10 000.
+   */
+  lockDurationMs?: number;
+  /**
+   * How often tasks whose lock lapsed are looked for (BullMQ's `stalledInterval`).
+   * A task whose worker died runs again within `lockDurationMs + stalledIntervalMs`
+   * (15 s with the defaults). Default: 5 000.
+   */
+  stalledIntervalMs?: number;
+  /** How many times a task may stall and run again before it fails with `WorkerLostError`. Default: 1. */
+  maxStalledCount?: number;
+  /** After an abort (time limit, terminate), how long a body may take to stop. Default: 1000. */
+  abortGraceMs?: number;
+}
+
+/** Options of {@link TaskWorker.close}. */
+export interface CloseWorkerOptions {
+  /** The process signal behind the shutdown, reported by the worker signals. */
+  processSignal?: string;
+}
+
+export const WORKER_DEFAULTS = {
+  concurrency: 10,
+  shutdownTimeoutMs: 30_000,
+  lockDurationMs: 10_000,
+  stalledIntervalMs: 5_000,
+  maxStalledCount: 1,
+} as const;
