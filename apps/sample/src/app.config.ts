@@ -1,0 +1,20 @@
+/** Settings of the order service, read from the environment. */
+export class AppConfig {
+  constructor(
+    /** Redis for the task queues and for orders and timelines (`REDIS_URL`). */
+    readonly redisUrl: string,
+    /**
+     * Prefix of every Redis key the service writes, task queues included (`SAMPLE_PREFIX`).
+     * Processes that share a prefix share orders and queues; tests use one of their own.
+     */
+    readonly prefix: string,
+    /** HTTP port of the API (`PORT`); 0 picks a free one. */
+    readonly port: number,
+  ) {}
+
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {
+    const port = Number(env.PORT ?? 3000);
+    if (!Number.isInteger(port) || port < 0) throw new Error(`PORT must be a port number, got ${JSON.stringify(env.PORT)}.`);
+    return new AppConfig(env.REDIS_URL ?? 'redis://127.0.0.1:6379', env.SAMPLE_PREFIX ?? 'sample', port);
+  }
+}

@@ -1,0 +1,88 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { AppConfig } from './app.config';
+import type { Order, OrderStatus, TimelineEntry } from './order.model';
+
+/** Fields of an order that change after it was placed. */
+export type OrderChanges = Partial<Omit<Order, 'id' | 'createdAt'>>;
+
+/**
+ * Orders and their timelines, in Redis, so that an API process and worker
+ * processes see the same ones. An order is a hash, so each process changes only
+ * the fields it owns; a timeline is a list that every process appends to.
+ */
+@Injectable()
+export class OrdersRepository implements OnApplicationShutdown {
+  private readonly logger = new Logger(OrdersRepository.name);
+  private readonly redis: Redis;
+  private readonly keyPrefix: string;
+
+  constructor(config: AppConfig) {
+    this.keyPrefix = `${config.prefix}:sample`;
+    this.redis = new Redis(config.redisUrl);
+    this.redis.on('error', (error: Error) => this.logger.error(`Redis at ${config.redisUrl}: ${error.message}`));
+  }
+
+  async create(order: Order): Promise<void> {
+    await this.redis.hset(this.orderKey(order.id), toHash(order));
+  }
+
+  async find(id: string): Promise<Order | undefined> {
+    const hash = await this.redis.hgetall(this.orderKey(id));
+    return Object.keys(hash).length === 0 ? undefined : fromHash(hash);
+  }
+
+  async update(id: string, changes: OrderChanges): Promise<void> {
+    await this.redis.hset(this.orderKey(id), toHash(changes));
+  }
+
+  async appendToTimeline(orderId: string, entry: TimelineEntry): Promise<void> {
+    await this.redis.rpush(this.timelineKey(orderId), JSON.stringify(entry));
+  }
+
+  async timeline(orderId: string): Promise<TimelineEntry[]> {
+    const entries = await this.redis.lrange(this.timelineKey(orderId), 0, -1);
+    return entries.map((entry) => JSON.parse(entry) as TimelineEntry);
+  }
+
+  /** Adds `count` (negative to remove) to the order's open tasks; resolves with the new count. */
+  addOpenTasks(orderId: string, count: number): Promise<number> {
+    return this.redis.incrby(this.openTasksKey(orderId), count);
+  }
+
+  // Not onModuleDestroy: the worker drains after that hook, and its tasks still write here.
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private orderKey(id: string): string {
+    return `${this.keyPrefix}:order:${id}`;
+  }
+
+  private timelineKey(id: string): string {
+    return `${this.keyPrefix}:timeline:${id}`;
+  }
+
+  private openTasksKey(id: string): string {
+    return `${this.keyPrefix}:open-tasks:${id}`;
+  }
+}
+
+function toHash(fields: Partial<Order>): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) hash[key] = String(value);
+  return hash;
+}
+
+function fromHash(hash: Record<string, string>): Order {
+  const order: Order = {
+    id: hash.id,
+    email: hash.email,
+    total: Number(hash.total),
+    card: hash.card,
+    status: hash.status as OrderStatus,
+    createdAt: hash.createdAt,
+  };
+  for (const key of ['chargeId', 'failure', 'receiptSentTo'] as const) if (hash[key] !== undefined) order[key] = hash[key];
+  return order;
+}
