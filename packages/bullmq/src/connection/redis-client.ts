@@ -15,24 +15,15 @@ export type RedisRole = 'commands' | 'blocking';
  * ioredis retry forever in silence. Once connected, the client reconnects by itself.
  */
 export async function openRedis(options: BullmqConnectionOptions, role: RedisRole, purpose: string): Promise<Redis> {
-  const timeoutMs = connectTimeoutMs(options);
   const redis = createRedis(options, role, purpose);
-  // Until the first connection, errors are reported by the timeout below, not by ioredis' own logging.
-  const swallow = () => undefined;
-  redis.on('error', swallow);
-  let timer: NodeJS.Timeout | undefined;
+  // Connection errors are reported by requireReady (and, once connected, by the reconnects
+  // themselves), not by ioredis' "unhandled error event" log.
+  redis.on('error', () => undefined);
   try {
-    await Promise.race([
-      redis.ping(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+    await requireReady(redis, options);
   } catch (error) {
     redis.disconnect();
-    throw new RedisConnectionError(describeTarget(options), timeoutMs, { cause: error });
-  } finally {
-    clearTimeout(timer);
+    throw error;
   }
   return redis;
 }
@@ -66,4 +57,41 @@ export function describeTarget(options: BullmqConnectionOptions): string {
 
 export function connectTimeoutMs(options: BullmqConnectionOptions): number {
   return options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+}
+
+/**
+ * Resolves once `redis` is connected, waiting through a reconnect for at most
+ * `connectTimeoutMs`, else rejects with a {@link RedisConnectionError}.
+ *
+ * Called before a write that must not sit in ioredis' offline queue: a publish
+ * made during an outage fails within the timeout, and since nothing was sent
+ * it can be retried without running the task twice. (A BullMQ queue opened
+ * during an outage would otherwise wait for Redis for ever.)
+ */
+export async function requireReady(redis: Redis, options: BullmqConnectionOptions): Promise<void> {
+  if (redis.status === 'ready') return;
+  const timeoutMs = connectTimeoutMs(options);
+  const fail = (why: string) => new RedisConnectionError(describeTarget(options), timeoutMs, { cause: new Error(why) });
+  if (redis.status === 'end') throw fail('the connection was closed');
+  await new Promise<void>((resolve, reject) => {
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const onEnd = () => {
+      cleanup();
+      reject(fail('the connection was closed'));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(fail(`the connection was ${redis.status} and did not recover within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      redis.off('end', onEnd);
+    };
+    redis.on('ready', onReady);
+    redis.on('end', onEnd);
+  });
 }

@@ -15,8 +15,7 @@ import {
 } from '@tasks/core';
 import { Queue, type JobState } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { connectTimeoutMs, createRedis, DEFAULT_PREFIX, describeTarget, openRedis } from '../connection/redis-client';
-import { requireReady } from '../connection/require-ready';
+import { connectTimeoutMs, createRedis, DEFAULT_PREFIX, describeTarget, openRedis, requireReady } from '../connection/redis-client';
 import { tasksKeys, REVOKE_TTL_MS } from '../keys';
 import { encodeTaskMessage } from '../message/task-message.codec';
 import type { BullmqConnectionOptions, ResultRetention } from '../options';
