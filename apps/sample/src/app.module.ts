@@ -10,6 +10,7 @@ import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 import { PaymentGateway } from './payment-gateway';
+import { WorkerLifecycleListener } from './worker-lifecycle.listener';
 
 /**
  * What a process of the service does: `all` serves HTTP and runs tasks,
@@ -55,6 +56,7 @@ export class AppModule {
         PaymentGateway,
         BillingTasks,
         EmailTasks,
+        WorkerLifecycleListener,
       ],
     };
   }

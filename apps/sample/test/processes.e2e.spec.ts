@@ -45,6 +45,16 @@ describe('the order service split into an API process and a worker process', () 
     for (const entry of order.timeline) expect(entry.pid).toBe(entry.where === 'api' ? api.pid : worker.pid);
     expect(order.timeline.find((entry) => entry.signal === 'payment_captured')).toMatchObject({ where: 'worker', pid: worker.pid });
   });
+
+  it('drains the worker on SIGTERM: worker_shutting_down, then worker_shutdown, then it exits', async () => {
+    const worker = children[0]!;
+    // Nest's shutdown hooks close the app, then re-raise the signal: the exit is by SIGTERM, not SIGKILL.
+    await expect(worker.stop()).resolves.toEqual({ code: null, signal: 'SIGTERM' });
+    const draining = (await worker.waitForLine(/draining \(SIGTERM\)/)).input!;
+    const stopped = (await worker.waitForLine(/stopped \(warm shutdown\)/)).input!;
+    expect(worker.lineIndex(draining)).toBeGreaterThanOrEqual(0);
+    expect(worker.lineIndex(draining)).toBeLessThan(worker.lineIndex(stopped));
+  });
 });
 
 describe('pnpm demo', () => {

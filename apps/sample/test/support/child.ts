@@ -44,14 +44,23 @@ export class Child {
     });
   }
 
-  /** Ends the process (SIGTERM, so it drains; SIGKILL if it has not ended within 10 s). */
-  async stop(): Promise<void> {
-    if (this.exited) return;
-    const exit = once(this.process, 'exit');
+  /**
+   * Ends the process (SIGTERM, so it drains; SIGKILL if it has not ended within 10 s)
+   * and resolves with how it ended.
+   */
+  async stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.exited) return { code: this.process.exitCode, signal: this.process.signalCode };
+    const exit = once(this.process, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     this.process.kill('SIGTERM');
     const timer = setTimeout(() => this.process.kill('SIGKILL'), 10_000);
-    await exit;
+    const [code, signal] = await exit;
     clearTimeout(timer);
+    return { code, signal };
+  }
+
+  /** Position of a printed line among all lines printed so far. */
+  lineIndex(line: string): number {
+    return this.lines.indexOf(line);
   }
 
   private notify(): void {
