@@ -5,7 +5,7 @@ import { AuditModule } from './fixtures/audit.module';
 import { EmailModule } from './fixtures/email.module';
 import { invoicePaid } from './fixtures/invoice.signals';
 import { LegacyEmailTasks, PerRequestTasks, TypoListener } from './fixtures/misconfigured';
-import { compileApp, startApp } from './support/start-app';
+import { closeFailedApp, compileApp, startApp } from './support/start-app';
 
 // Not eager, with a dead Redis and a long timeout: these errors must come before
 // any connection attempt, or the test would wait for the timeout.
@@ -20,7 +20,7 @@ async function bootstrapError(...providers: Array<typeof LegacyEmailTasks | type
       () => undefined,
       (thrown: unknown) => thrown,
     );
-    await app.close();
+    await closeFailedApp(app);
     expect(logged).toHaveBeenCalledWith(`Could not start: ${(error as Error).message}`);
     return error;
   } finally {

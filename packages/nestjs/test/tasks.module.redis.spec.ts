@@ -11,7 +11,7 @@ import { BillingService } from './fixtures/billing.service';
 import { EmailModule } from './fixtures/email.module';
 import { Mailer } from './fixtures/mailer.service';
 import { ReportSource, ReportTasks, ReportsModule } from './fixtures/reports.module';
-import { compileApp, startApp } from './support/start-app';
+import { closeFailedApp, compileApp, startApp } from './support/start-app';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -107,7 +107,7 @@ describe('TasksModule on Redis', () => {
     expect(Date.now() - startedAt).toBeLessThan(5000);
     // It failed before any worker started.
     expect(app.get(AuditLog).signals('workerLifecycle')).toEqual([]);
-    await app.close();
+    await closeFailedApp(app);
   });
 
   it('drains on app.close(): the running task finishes between worker_shutting_down and worker_shutdown', async () => {

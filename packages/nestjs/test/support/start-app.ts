@@ -15,3 +15,11 @@ export async function startApp(metadata: ModuleMetadata): Promise<TestingModule>
   await app.init();
   return app;
 }
+
+/**
+ * Closes an app whose `init()` failed. NestJS 11 rethrows the init error from
+ * `close()` (NestJS 12 does not); that error was already checked by the caller.
+ */
+export async function closeFailedApp(app: TestingModule): Promise<void> {
+  await app.close().catch(() => undefined);
+}
