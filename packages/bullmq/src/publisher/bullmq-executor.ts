@@ -22,6 +22,7 @@ import type { BullmqConnectionOptions, ResultRetention } from '../options';
 import { BullmqAsyncResult } from '../results/bullmq-async-result';
 import { jobOutcome, readJobRecord, type JobOutcome, type JobRecord } from '../results/job-outcome';
 import { ResultEvents } from '../results/result-events';
+import type { RevokeCommand } from '../worker/control-listener';
 
 /** Options of {@link BullmqExecutor.connect}. */
 export interface BullmqExecutorOptions extends BullmqConnectionOptions {
@@ -131,16 +132,16 @@ export class BullmqExecutor implements TaskExecutor {
       return none;
     }
     const now = Date.now();
+    const terminate = previousState === TaskState.STARTED && options.terminate === true;
+    const command: RevokeCommand = { revoke: taskId, until: now + REVOKE_TTL_MS, terminate, reason };
+    // Recorded for workers that start later, and told to the running ones, which keep revokes in memory.
     await this.redis
       .multi()
-      .zadd(tasksKeys.revoked(this.prefix), now + REVOKE_TTL_MS, taskId)
+      .zadd(tasksKeys.revoked(this.prefix), command.until, taskId)
       .zremrangebyscore(tasksKeys.revoked(this.prefix), 0, now)
+      .publish(tasksKeys.control(this.prefix), JSON.stringify(command))
       .exec();
-    if (previousState === TaskState.STARTED) {
-      if (!options.terminate) return { ...none, revoked: true };
-      await this.redis.publish(tasksKeys.control(this.prefix), JSON.stringify({ terminate: taskId, reason }));
-      return { ...none, revoked: true, terminated: true };
-    }
+    if (previousState === TaskState.STARTED) return { ...none, revoked: true, terminated: terminate };
     // Waiting or delayed: a worker that takes it anyway sees the revoke and skips it.
     const removed = await this.queue(found.queue!).remove(taskId).then(
       (count) => count > 0,

@@ -24,7 +24,6 @@ import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { createRedis, DEFAULT_PREFIX, openRedis } from '../connection/redis-client';
-import { tasksKeys } from '../keys';
 import { FinalFailure, RetryScheduled } from '../message/error-record';
 import { decodeTaskMessage, type TaskJobData } from '../message/task-message.codec';
 import { TASKS_BACKOFF } from '../publisher/bullmq-executor';
@@ -32,7 +31,7 @@ import { STALLED_REASON } from '../results/job-outcome';
 import { DecodingWorker } from './decoding-worker';
 import { DrainDeadline, LEFT_FOR_ANOTHER_WORKER, settlesWithin } from './drain-deadline';
 import { RateLimiter } from './rate-limiter';
-import { TerminateListener } from './terminate-listener';
+import { ControlListener } from './control-listener';
 import { WORKER_DEFAULTS, type CloseWorkerOptions, type TaskWorkerOptions } from './worker-options';
 
 export type { CloseWorkerOptions, TaskWorkerOptions } from './worker-options';
@@ -59,7 +58,7 @@ export class TaskWorker {
   private readonly workers: Worker[] = [];
   private readonly deadline = new DrainDeadline();
   private connection: Redis | undefined;
-  private terminations: TerminateListener | undefined;
+  private control: ControlListener | undefined;
   private rateLimiter: RateLimiter | undefined;
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
@@ -96,8 +95,8 @@ export class TaskWorker {
     await workerInit.send(this.name, payload);
     this.connection = await openRedis(this.options, 'blocking', `worker:${this.name}`);
     this.rateLimiter = new RateLimiter(this.connection, this.prefix);
-    this.terminations = new TerminateListener(createRedis(this.options, 'blocking', `control:${this.name}`), this.prefix);
-    await this.terminations.listen();
+    this.control = new ControlListener(createRedis(this.options, 'blocking', `control:${this.name}`), this.connection, this.prefix);
+    await this.control.listen();
     for (const queue of this.queues) this.workers.push(this.createWorker(queue, this.connection));
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
     await workerReady.send(this.name, payload);
@@ -172,7 +171,7 @@ export class TaskWorker {
 
   private async refuseRevokedOrExpired(task: TaskDefinition, request: TaskRequest): Promise<void> {
     const expired = isExpired(request.expiresAt);
-    const revoked = !expired && (await this.connection!.zscore(tasksKeys.revoked(this.prefix), request.id)) !== null;
+    const revoked = !expired && this.control!.isRevoked(request.id);
     if (!expired && !revoked) return;
     const reason = expired ? 'expired' : 'revoked';
     await taskRevoked.send(task.name, { taskId: request.id, terminated: false, expired, reason });
@@ -181,7 +180,7 @@ export class TaskWorker {
 
   private async attempt(task: TaskDefinition, request: TaskRequest): Promise<AttemptOutcome> {
     const abort = new AbortController();
-    const untrack = this.terminations!.track(request.id, abort);
+    const untrack = this.control!.track(request.id, abort);
     try {
       return await traceAttempt(task, request, { abortSignal: abort.signal, timeLimitGraceMs: this.options.abortGraceMs });
     } finally {
@@ -233,12 +232,12 @@ export class TaskWorker {
     const closed = Promise.all(this.workers.map((worker) => worker.close()));
     const finished = await settlesWithin(closed, timeoutMs);
     if (!finished) {
-      tasksLogger().warn(`Worker ${this.name}: ${this.terminations?.size ?? 0} task(s) still running after ${timeoutMs} ms; putting them back in their queues.`);
+      tasksLogger().warn(`Worker ${this.name}: ${this.control?.size ?? 0} task(s) still running after ${timeoutMs} ms; putting them back in their queues.`);
       this.deadline.expire();
       // With Redis away the tasks can not be put back; their locks lapse and the stalled check recovers them.
       await settlesWithin(closed, LEAVE_TIMEOUT_MS);
     }
-    this.terminations?.close();
+    this.control?.close();
     if (this.connection) {
       await settlesWithin(this.connection.quit(), LEAVE_TIMEOUT_MS);
       this.connection.disconnect();

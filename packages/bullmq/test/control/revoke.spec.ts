@@ -19,6 +19,7 @@ describe('revoke', () => {
   const ran: string[] = [];
   const releaseStubborn = deferred();
   const releaseRunning = deferred();
+  const releaseFlaky = deferred();
   let started = deferred<TaskContext>();
   let harness: Harness;
   let revoked: SignalCapture<TaskRevokedPayload>;
@@ -39,6 +40,17 @@ describe('revoke', () => {
     // Ignores its abort signal.
     registry.register(async () => (started.resolve(TaskContext.current()), await releaseStubborn.promise, 'late'), { name: 'revoke.stubborn' });
     registry.register(async () => (started.resolve(TaskContext.current()), await releaseRunning.promise, 'finished'), { name: 'revoke.running' });
+    // Fails its first attempt once released, so that a retry is due.
+    registry.register(
+      async () => {
+        const context = TaskContext.current();
+        ran.push(`${context.id}#${context.retries}`);
+        started.resolve(context);
+        await releaseFlaky.promise;
+        throw new Error('first attempt failed');
+      },
+      { name: 'revoke.flaky', maxRetries: 2, autoretryFor: [Error], retryBackoff: { type: 'fixed', delayMs: 0 } },
+    );
     harness = await startHarness(registry, { abortGraceMs: 100 });
   });
   beforeEach(() => {
@@ -53,6 +65,7 @@ describe('revoke', () => {
   afterAll(async () => {
     releaseStubborn.resolve();
     releaseRunning.resolve();
+    releaseFlaky.resolve();
     await harness.close();
   });
 
@@ -148,5 +161,36 @@ describe('revoke', () => {
     expect(await done.revoke({ terminate: true })).toEqual({ taskId: done.id, revoked: false, terminated: false, previousState: TaskState.SUCCESS });
     expect(await done.state()).toBe(TaskState.SUCCESS);
     expect(revoked.events).toEqual([]);
+  });
+
+  it('without terminate, a running task is not run again: its retry is refused', async () => {
+    const result = await harness.executor.delay('revoke.flaky');
+    await started.promise;
+
+    expect(await result.revoke()).toMatchObject({ revoked: true, terminated: false, previousState: TaskState.STARTED });
+    releaseFlaky.resolve();
+    await expect(result.get({ timeoutMs: 5000 })).rejects.toBeInstanceOf(TaskRevokedError);
+    expect(ran.filter((entry) => entry.startsWith(result.id))).toEqual([`${result.id}#0`]);
+    expect(revoked.events).toMatchObject([{ taskId: result.id, terminated: false, expired: false, reason: 'revoked' }]);
+    expect(await result.state()).toBe(TaskState.REVOKED);
+  });
+
+  it('a worker started after a revoke knows of it, and refuses the task if it shows up again', async () => {
+    const result = await harness.executor.applyAsync('revoke.record', ['first'], { queue: PARKED });
+    await result.revoke();
+    // The same task id written again, as a duplicate delivery would be.
+    const again = await harness.executor.applyAsync('revoke.record', ['again'], { queue: PARKED, taskId: result.id });
+    expect(await again.state()).toBe(TaskState.PENDING);
+
+    const registry = new TaskRegistry();
+    registry.register(() => (ran.push(TaskContext.current().id), 'ran'), { name: 'revoke.record' });
+    const lateWorker = new TaskWorker({ prefix: harness.prefix, registry, queues: [PARKED] });
+    try {
+      await lateWorker.start();
+      await expect(again.get({ timeoutMs: 5000 })).rejects.toBeInstanceOf(TaskRevokedError);
+      expect(ran).not.toContain(result.id);
+    } finally {
+      await lateWorker.close();
+    }
   });
 });

@@ -121,7 +121,8 @@ export class Signal<Payload extends object = object> {
   send(sender: string, payload: Payload): Promise<readonly SignalResponse<Payload>[]> {
     const connections = this.connections;
     if (connections.length === 0) return NO_RESPONSES;
-    const event = { ...payload, signal: this.name, sender } as SignalEventOf<Payload>;
+    // Object.assign rather than spread: V8 spreads an object of unknown shape far more slowly.
+    const event = Object.assign({}, payload, { signal: this.name, sender }) as SignalEventOf<Payload>;
     const responses: SignalResponse<Payload>[] = [];
     // Stays synchronous until a receiver returns a promise, so sync receivers
     // cost no microtask each.

@@ -68,7 +68,8 @@ export function traceAttempt(task: TaskDefinition, request: TaskRequest, options
 
 class Attempt {
   private readonly sender: string;
-  private readonly base: { taskId: string; args: readonly JsonValue[] };
+  private readonly taskId: string;
+  private readonly args: readonly JsonValue[];
 
   constructor(
     private readonly task: TaskDefinition,
@@ -78,11 +79,12 @@ class Attempt {
     private readonly options: AttemptOptions,
   ) {
     this.sender = task.name;
-    this.base = { taskId: request.id, args: request.args };
+    this.taskId = request.id;
+    this.args = request.args;
   }
 
   async run(): Promise<AttemptOutcome> {
-    await taskPrerun.send(this.sender, { ...this.base, context: this.context });
+    await taskPrerun.send(this.sender, { taskId: this.taskId, args: this.args, context: this.context });
     const started = performance.now();
     let result: JsonValue;
     try {
@@ -92,9 +94,9 @@ class Attempt {
     }
     const runtimeMs = performance.now() - started;
     await this.hook('onSuccess', (hooks) => hooks.onSuccess?.(result, this.context));
-    await taskSuccess.send(this.sender, { ...this.base, result, runtimeMs });
+    await taskSuccess.send(this.sender, { taskId: this.taskId, args: this.args, result, runtimeMs });
     await this.hook('afterReturn', (hooks) => hooks.afterReturn?.(TaskState.SUCCESS, result, this.context));
-    await taskPostrun.send(this.sender, { ...this.base, retval: result, state: TaskState.SUCCESS });
+    await taskPostrun.send(this.sender, { taskId: this.taskId, args: this.args, retval: result, state: TaskState.SUCCESS });
     return { state: TaskState.SUCCESS, result };
   }
 
@@ -151,14 +153,14 @@ class Attempt {
     const reported = error instanceof RetryError && error.cause instanceof Error ? error.cause : error;
     if (retry !== undefined) {
       await this.hook('onRetry', (hooks) => hooks.onRetry?.(reported, this.context));
-      await taskRetry.send(this.sender, { ...this.base, error: reported, attempt: this.request.retries + 1, delayMs: retry });
-      await taskPostrun.send(this.sender, { ...this.base, retval: reported, state: TaskState.RETRY });
+      await taskRetry.send(this.sender, { taskId: this.taskId, args: this.args, error: reported, attempt: this.request.retries + 1, delayMs: retry });
+      await taskPostrun.send(this.sender, { taskId: this.taskId, args: this.args, retval: reported, state: TaskState.RETRY });
       return { state: TaskState.RETRY, error: reported, delayMs: retry };
     }
     await this.hook('onFailure', (hooks) => hooks.onFailure?.(reported, this.context));
-    await taskFailure.send(this.sender, { ...this.base, error: reported, attempts: this.request.retries + 1 });
+    await taskFailure.send(this.sender, { taskId: this.taskId, args: this.args, error: reported, attempts: this.request.retries + 1 });
     await this.hook('afterReturn', (hooks) => hooks.afterReturn?.(TaskState.FAILURE, reported, this.context));
-    await taskPostrun.send(this.sender, { ...this.base, retval: reported, state: TaskState.FAILURE });
+    await taskPostrun.send(this.sender, { taskId: this.taskId, args: this.args, retval: reported, state: TaskState.FAILURE });
     return { state: TaskState.FAILURE, error: reported };
   }
 
@@ -181,7 +183,7 @@ class Attempt {
     } catch (thrown) {
       const error = toError(thrown);
       tasksLogger().error(`Hook ${this.task.source}.${name} of task ${this.task.name} (${this.request.id}) failed: ${error.message}`, error.stack);
-      await taskInternalError.send(this.sender, { ...this.base, error });
+      await taskInternalError.send(this.sender, { taskId: this.taskId, args: this.args, error });
     }
   }
 }

@@ -1,0 +1,102 @@
+import { TaskRevokedError } from '@tasks/core';
+import type { Redis } from 'ioredis';
+import { tasksKeys } from '../keys';
+
+/** What a revoke publishes on the control channel (after recording it in Redis). */
+export interface RevokeCommand {
+  revoke: string;
+  /** Epoch ms until which the revoke holds. */
+  until: number;
+  /** Abort the attempt if it is running. */
+  terminate: boolean;
+  reason: string;
+}
+
+/** Past this many remembered revokes, lapsed ones are dropped. */
+const PRUNE_ABOVE = 10_000;
+
+/**
+ * A worker's view of revokes, kept in memory so that no task costs a Redis round
+ * trip to check (as Celery workers keep revoked ids): loaded from the
+ * `<prefix>::revoked` set on (re)connect, then kept up to date from the control
+ * channel, on which revokes with `terminate` also abort the attempt running here.
+ */
+export class ControlListener {
+  /** Aborts of the attempts running here, by task id. */
+  private readonly running = new Map<string, AbortController>();
+  /** Revoked task ids, with when each revoke lapses. */
+  private readonly revoked = new Map<string, number>();
+
+  constructor(
+    private readonly subscriber: Redis,
+    private readonly commands: Redis,
+    private readonly prefix: string,
+  ) {
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (_channel: string, message: string) => this.onMessage(message));
+    // After a reconnect, revokes sent while the subscriber was away are in the set.
+    subscriber.on('ready', () => void this.load().catch(() => undefined));
+  }
+
+  /** Subscribes, then loads the revokes already recorded, so that none falls in between. */
+  async listen(): Promise<void> {
+    await this.subscriber.subscribe(tasksKeys.control(this.prefix));
+    await this.load();
+  }
+
+  isRevoked(taskId: string): boolean {
+    const until = this.revoked.get(taskId);
+    return until !== undefined && until > Date.now();
+  }
+
+  /** Registers an attempt that starts now; call the returned function when it ends. */
+  track(taskId: string, abort: AbortController): () => void {
+    this.running.set(taskId, abort);
+    return () => {
+      if (this.running.get(taskId) === abort) this.running.delete(taskId);
+    };
+  }
+
+  /** How many attempts run here. */
+  get size(): number {
+    return this.running.size;
+  }
+
+  close(): void {
+    this.subscriber.disconnect();
+  }
+
+  private async load(): Promise<void> {
+    const entries = await this.commands.zrangebyscore(tasksKeys.revoked(this.prefix), Date.now(), '+inf', 'WITHSCORES');
+    for (let i = 0; i < entries.length; i += 2) this.remember(entries[i]!, Number(entries[i + 1]));
+  }
+
+  private onMessage(message: string): void {
+    const command = parse(message);
+    if (!command) return;
+    this.remember(command.revoke, command.until);
+    if (command.terminate) this.running.get(command.revoke)?.abort(new TaskRevokedError(command.revoke, command.reason));
+  }
+
+  private remember(taskId: string, until: number): void {
+    this.revoked.set(taskId, until);
+    if (this.revoked.size <= PRUNE_ABOVE) return;
+    const now = Date.now();
+    for (const [id, lapses] of this.revoked) if (lapses <= now) this.revoked.delete(id);
+  }
+}
+
+function parse(message: string): RevokeCommand | undefined {
+  try {
+    const command = JSON.parse(message) as Partial<Record<keyof RevokeCommand, unknown>>;
+    if (typeof command.revoke !== 'string' || typeof command.until !== 'number') return undefined;
+    return {
+      revoke: command.revoke,
+      until: command.until,
+      terminate: command.terminate === true,
+      reason: typeof command.reason === 'string' ? command.reason : 'revoked',
+    };
+  } catch {
+    return undefined;
+  }
+}
