@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+
+/** How big each scenario is: `--quick` for a smoke run, the default for figures. */
+export interface BenchConfig {
+  mode: 'quick' | 'full';
+  /** Rounds of the Redis scenarios; each round runs the baseline and ours once, in alternating order. */
+  rounds: number;
+  /** Rounds of the in-process microbenchmarks (signals, eager), which are cheap. */
+  microRounds: number;
+  /** Tasks processed per side and round at concurrency 50, and at concurrency 1. */
+  processTasks: number;
+  processTasksSerial: number;
+  /** Jobs published per side and round by the enqueue scenarios. */
+  enqueueTasks: number;
+  /** Tasks timed one at a time per side and round by the latency scenario. */
+  latencySamples: number;
+  /** Tasks through the worker of the memory scenario, per side and round. */
+  memoryTasks: number;
+  /** Rounds of the memory scenario (each side runs in a fresh process). */
+  memoryRounds: number;
+  /** How long one side of a microbenchmark runs per round. */
+  microMs: number;
+}
+
+const QUICK: BenchConfig = {
+  mode: 'quick',
+  rounds: 2,
+  microRounds: 2,
+  processTasks: 2_000,
+  processTasksSerial: 1_000,
+  enqueueTasks: 2_000,
+  latencySamples: 50,
+  memoryTasks: 2_000,
+  memoryRounds: 1,
+  microMs: 100,
+};
+
+const FULL: BenchConfig = {
+  mode: 'full',
+  rounds: 5,
+  microRounds: 5,
+  processTasks: 20_000,
+  processTasksSerial: 20_000,
+  enqueueTasks: 20_000,
+  latencySamples: 500,
+  memoryTasks: 100_000,
+  memoryRounds: 3,
+  microMs: 500,
+};
+
+/** What the command line asked for. */
+export interface BenchArgs {
+  config: BenchConfig;
+  /** Scenario groups to run (all when empty), e.g. `--only process,latency`. */
+  only: readonly string[];
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string', default: '' },
+    },
+    strict: true,
+  });
+  return {
+    config: values.quick ? QUICK : FULL,
+    only: values.only.split(',').map((name) => name.trim()).filter((name) => name !== ''),
+  };
+}

@@ -1,0 +1,65 @@
+// `pnpm bench [--quick] [--only group,…]`: runs each scenario's baseline and ours in
+// alternating rounds, prints a table on stdout and writes a JSON report whose path
+// is the last line printed. Progress goes to stderr.
+import { relative, resolve } from 'node:path';
+import { parseBenchArgs, type BenchConfig } from './config';
+import { describeMachine } from './machine';
+import type { BenchReport } from './report/bench-report';
+import { formatTable } from './report/format-table';
+import { writeJsonReport } from './report/write-json';
+import type { ScenarioResult } from './scenario';
+import { eagerScenario } from './scenarios/eager';
+import { enqueueScenarios } from './scenarios/enqueue';
+import { latencyScenarios } from './scenarios/latency';
+import { memoryScenarios } from './scenarios/memory';
+import { processingScenarios } from './scenarios/processing';
+import { signalDispatchScenarios } from './scenarios/signal-dispatch';
+
+type Group = (config: BenchConfig) => Promise<ScenarioResult | ScenarioResult[]>;
+
+/** Scenario groups in the order they run; `--only` picks some by name. */
+const GROUPS: Record<string, Group> = {
+  signals: signalDispatchScenarios,
+  eager: eagerScenario,
+  process: async (config) => [
+    ...(await processingScenarios(config, 50, config.processTasks)),
+    ...(await processingScenarios(config, 1, config.processTasksSerial)),
+  ],
+  enqueue: enqueueScenarios,
+  latency: latencyScenarios,
+  memory: memoryScenarios,
+};
+
+async function main(): Promise<void> {
+  const { config, only } = parseBenchArgs(process.argv.slice(2));
+  const unknown = only.filter((name) => !(name in GROUPS));
+  if (unknown.length > 0) throw new Error(`unknown scenario group(s) ${unknown.join(', ')}; known: ${Object.keys(GROUPS).join(', ')}`);
+  const started = performance.now();
+  const date = new Date().toISOString();
+  const machine = await describeMachine();
+  const scenarios: ScenarioResult[] = [];
+  for (const [name, group] of Object.entries(GROUPS)) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    const groupStarted = performance.now();
+    process.stderr.write(`bench: ${name}…`);
+    scenarios.push(...[await group(config)].flat());
+    process.stderr.write(` ${((performance.now() - groupStarted) / 1000).toFixed(1)} s\n`);
+  }
+  const report: BenchReport = {
+    date,
+    mode: config.mode,
+    command: ['node', relative(resolve(__dirname, '..', '..', '..'), __filename), ...process.argv.slice(2)].join(' '),
+    durationSeconds: Math.round((performance.now() - started) / 100) / 10,
+    machine,
+    scenarios,
+  };
+  const path = await writeJsonReport(report);
+  console.log(formatTable(report));
+  console.log('');
+  console.log(path);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

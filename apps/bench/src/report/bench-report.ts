@@ -1,0 +1,14 @@
+import type { Machine } from '../machine';
+import type { ScenarioResult } from '../scenario';
+
+/** The JSON file `pnpm bench` writes; the shape is fixed by DESIGN.md ("Benchmark output"). */
+export interface BenchReport {
+  date: string;
+  mode: 'quick' | 'full';
+  /** The command line that produced the report. */
+  command: string;
+  /** Wall time of the whole run, seconds. */
+  durationSeconds: number;
+  machine: Machine;
+  scenarios: ScenarioResult[];
+}
