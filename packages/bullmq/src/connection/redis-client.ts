@@ -42,7 +42,6 @@ export function createRedis(options: BullmqConnectionOptions, role: RedisRole, p
     // Commands (publishing, results) fail after a couple of reconnect attempts rather
     // than waiting in memory for ever; blocking clients wait, as BullMQ requires.
     maxRetriesPerRequest: role === 'blocking' ? null : 2,
-    enableAutoPipelining: role === 'commands',
   };
   const connection = options.connection ?? DEFAULT_CONNECTION;
   return typeof connection === 'string' ? new Redis(connection, shared) : new Redis({ ...connection, ...shared });

@@ -55,8 +55,9 @@ export interface FoundTask {
  * Publishes tasks to BullMQ queues and reads their results: the `TaskExecutor`
  * for real deployments. Works from a plain Node script.
  *
- * Concurrent `delay()` calls share one connection with auto-pipelining, so many
- * calls issued together travel in few round trips.
+ * Concurrent `delay()` calls share one connection and do not wait for each other:
+ * their commands are written as they come and Redis answers them in order, so
+ * many calls issued together cost about one round trip, not one each.
  *
  * @example
  * const tasks = await BullmqExecutor.connect({ connection: 'redis://127.0.0.1:6379' });

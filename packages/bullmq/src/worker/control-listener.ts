@@ -26,6 +26,8 @@ export class ControlListener {
   private readonly running = new Map<string, AbortController>();
   /** Revoked task ids, with when each revoke lapses. */
   private readonly revoked = new Map<string, number>();
+  /** Whether the memory holds every revoke: subscribed, and loaded since. */
+  private synced = false;
 
   constructor(
     private readonly subscriber: Redis,
@@ -34,17 +36,24 @@ export class ControlListener {
   ) {
     subscriber.on('error', () => undefined);
     subscriber.on('message', (_channel: string, message: string) => this.onMessage(message));
-    // After a reconnect, revokes sent while the subscriber was away are in the set.
-    subscriber.on('ready', () => void this.load().catch(() => undefined));
+    // While the subscriber is away, announcements may be missed: ask Redis until it is back.
+    subscriber.on('close', () => (this.synced = false));
+    subscriber.on('ready', () => void this.listen().catch(() => undefined));
   }
 
-  /** Subscribes, then loads the revokes already recorded, so that none falls in between. */
+  /**
+   * Subscribes (again), then loads the revokes already recorded, so that none falls
+   * in between; from then on the memory is up to date.
+   */
   async listen(): Promise<void> {
     await this.subscriber.subscribe(tasksKeys.control(this.prefix));
     await this.load();
+    this.synced = this.subscriber.status === 'ready';
   }
 
-  isRevoked(taskId: string): boolean {
+  /** Whether a task is revoked: from memory, or from Redis while the subscriber reconnects. */
+  async isRevoked(taskId: string): Promise<boolean> {
+    if (!this.synced) return (await this.commands.zscore(tasksKeys.revoked(this.prefix), taskId)) !== null;
     const until = this.revoked.get(taskId);
     return until !== undefined && until > Date.now();
   }

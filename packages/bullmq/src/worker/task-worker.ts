@@ -171,7 +171,7 @@ export class TaskWorker {
 
   private async refuseRevokedOrExpired(task: TaskDefinition, request: TaskRequest): Promise<void> {
     const expired = isExpired(request.expiresAt);
-    const revoked = !expired && this.control!.isRevoked(request.id);
+    const revoked = !expired && (await this.control!.isRevoked(request.id));
     if (!expired && !revoked) return;
     const reason = expired ? 'expired' : 'revoked';
     await taskRevoked.send(task.name, { taskId: request.id, terminated: false, expired, reason });
@@ -182,7 +182,7 @@ export class TaskWorker {
     const abort = new AbortController();
     const untrack = this.control!.track(request.id, abort);
     try {
-      return await traceAttempt(task, request, { abortSignal: abort.signal, timeLimitGraceMs: this.options.abortGraceMs });
+      return await traceAttempt(task, request, { abortController: abort, timeLimitGraceMs: this.options.abortGraceMs });
     } finally {
       untrack();
     }

@@ -122,13 +122,15 @@ export class Signal<Payload extends object = object> {
     const connections = this.connections;
     if (connections.length === 0) return NO_RESPONSES;
     // Object.assign rather than spread: V8 spreads an object of unknown shape far more slowly.
-    const event = Object.assign({}, payload, { signal: this.name, sender }) as SignalEventOf<Payload>;
+    const event: { signal?: string; sender?: string } = Object.assign({}, payload);
+    event.signal = this.name;
+    event.sender = sender;
     const responses: SignalResponse<Payload>[] = [];
     // Stays synchronous until a receiver returns a promise, so sync receivers
     // cost no microtask each.
     for (let i = 0; i < connections.length; i++) {
-      const pending = this.invoke(connections[i]!, event, responses);
-      if (pending) return this.sendRest(connections, i, pending, event, responses);
+      const pending = this.invoke(connections[i]!, event as SignalEventOf<Payload>, responses);
+      if (pending) return this.sendRest(connections, i, pending, event as SignalEventOf<Payload>, responses);
     }
     return Promise.resolve(responses);
   }

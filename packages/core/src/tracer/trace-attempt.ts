@@ -21,8 +21,11 @@ export type AttemptOutcome =
 
 /** What the executor adds to a request for one attempt. */
 export interface AttemptOptions {
-  /** Aborted by the executor to terminate the attempt (revoke with `terminate`). */
-  abortSignal?: AbortSignal;
+  /**
+   * The attempt's controller: aborting it terminates the attempt (revoke with
+   * `terminate`), and its signal is the task's `TaskContext.abortSignal`. Default: one of its own.
+   */
+  abortController?: AbortController;
   /** After an abort (time limit or terminate), how long the body may still take to settle. Default: 1000 ms. */
   timeLimitGraceMs?: number;
 }
@@ -46,11 +49,7 @@ const UNRECOVERABLE = new Set(['UnrecoverableError']);
  * hooks run inside the task's {@link TaskContext}.
  */
 export function traceAttempt(task: TaskDefinition, request: TaskRequest, options: AttemptOptions = {}): Promise<AttemptOutcome> {
-  const abort = new AbortController();
-  const forwardAbort = () => abort.abort(options.abortSignal?.reason);
-  if (options.abortSignal?.aborted) forwardAbort();
-  else options.abortSignal?.addEventListener('abort', forwardAbort, { once: true });
-
+  const abort = options.abortController ?? new AbortController();
   const context = new TaskContext({
     id: request.id,
     name: task.name,
@@ -61,9 +60,7 @@ export function traceAttempt(task: TaskDefinition, request: TaskRequest, options
     headers: request.headers,
     abortSignal: abort.signal,
   });
-  return context
-    .run(() => new Attempt(task, request, context, abort, options).run())
-    .finally(() => options.abortSignal?.removeEventListener('abort', forwardAbort));
+  return context.run(() => new Attempt(task, request, context, abort, options).run());
 }
 
 class Attempt {
