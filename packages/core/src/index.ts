@@ -20,6 +20,7 @@ export { assertJson, assertJsonArgs } from './serialization/json-guard';
 export { preparePublish } from './publish/prepare-publish';
 export type { PreparedPublish } from './publish/prepare-publish';
 export { traceAttempt } from './tracer/trace-attempt';
+export { AttemptAbort } from './tracer/attempt-abort';
 export type { AttemptOutcome, AttemptOptions } from './tracer/trace-attempt';
 export { EagerExecutor } from './eager/eager-executor';
 export { setTasksLogger, tasksLogger } from './logging/logger';

@@ -1,4 +1,4 @@
-import { TaskRevokedError } from '@tasks/core';
+import { TaskRevokedError, type AttemptAbort } from '@tasks/core';
 import type { Redis } from 'ioredis';
 import { tasksKeys } from '../keys';
 
@@ -23,7 +23,7 @@ const PRUNE_ABOVE = 10_000;
  */
 export class ControlListener {
   /** Aborts of the attempts running here, by task id. */
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, AttemptAbort>();
   /** Revoked task ids, with when each revoke lapses. */
   private readonly revoked = new Map<string, number>();
   /** Whether the memory holds every revoke: subscribed, and loaded since. */
@@ -59,7 +59,7 @@ export class ControlListener {
   }
 
   /** Registers an attempt that starts now; call the returned function when it ends. */
-  track(taskId: string, abort: AbortController): () => void {
+  track(taskId: string, abort: AttemptAbort): () => void {
     this.running.set(taskId, abort);
     return () => {
       if (this.running.get(taskId) === abort) this.running.delete(taskId);

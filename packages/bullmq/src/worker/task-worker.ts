@@ -1,4 +1,5 @@
 import {
+  AttemptAbort,
   DEFAULT_QUEUE,
   TaskRevokedError,
   taskFailure,
@@ -179,10 +180,10 @@ export class TaskWorker {
   }
 
   private async attempt(task: TaskDefinition, request: TaskRequest): Promise<AttemptOutcome> {
-    const abort = new AbortController();
+    const abort = new AttemptAbort();
     const untrack = this.control!.track(request.id, abort);
     try {
-      return await traceAttempt(task, request, { abortController: abort, timeLimitGraceMs: this.options.abortGraceMs });
+      return await traceAttempt(task, request, { abort, timeLimitGraceMs: this.options.abortGraceMs });
     } finally {
       untrack();
     }

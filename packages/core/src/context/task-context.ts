@@ -14,7 +14,8 @@ export interface TaskContextInit {
   maxRetries: number;
   queue: string;
   headers: TaskHeaders;
-  abortSignal: AbortSignal;
+  /** Where the attempt's abort signal comes from (an `AbortController` will do). */
+  abort: { readonly signal: AbortSignal };
 }
 
 /** Options of {@link TaskContext.retry}. */
@@ -37,7 +38,7 @@ export interface RetryOptions {
  *   ctx.abortSignal.throwIfAborted();
  * }
  */
-export class TaskContext implements TaskContextInit {
+export class TaskContext {
   readonly id: string;
   readonly name: string;
   readonly args: readonly JsonValue[];
@@ -46,8 +47,7 @@ export class TaskContext implements TaskContextInit {
   readonly maxRetries: number;
   readonly queue: string;
   readonly headers: TaskHeaders;
-  /** Aborted when the task is revoked with `terminate` or reaches its time limit. */
-  readonly abortSignal: AbortSignal;
+  private readonly abort: { readonly signal: AbortSignal };
 
   /** @internal Created by the executor. */
   constructor(init: TaskContextInit) {
@@ -58,7 +58,12 @@ export class TaskContext implements TaskContextInit {
     this.maxRetries = init.maxRetries;
     this.queue = init.queue;
     this.headers = init.headers;
-    this.abortSignal = init.abortSignal;
+    this.abort = init.abort;
+  }
+
+  /** Aborted when the task is revoked with `terminate` or reaches its time limit. */
+  get abortSignal(): AbortSignal {
+    return this.abort.signal;
   }
 
   /** The attempt running here. Throws {@link TaskContextError} outside a task. */

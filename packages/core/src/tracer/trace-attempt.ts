@@ -1,4 +1,5 @@
 import { TaskContext } from '../context/task-context';
+import { AttemptAbort } from './attempt-abort';
 import { RetryError, SerializationError, TaskRevokedError, TimeLimitExceededError } from '../errors';
 import { tasksLogger } from '../logging/logger';
 import { assertJson } from '../serialization/json-guard';
@@ -22,10 +23,10 @@ export type AttemptOutcome =
 /** What the executor adds to a request for one attempt. */
 export interface AttemptOptions {
   /**
-   * The attempt's controller: aborting it terminates the attempt (revoke with
-   * `terminate`), and its signal is the task's `TaskContext.abortSignal`. Default: one of its own.
+   * The attempt's abort: aborting it terminates the attempt (revoke with `terminate`),
+   * and its signal is the task's `TaskContext.abortSignal`. Default: one of its own.
    */
-  abortController?: AbortController;
+  abort?: AttemptAbort;
   /** After an abort (time limit or terminate), how long the body may still take to settle. Default: 1000 ms. */
   timeLimitGraceMs?: number;
 }
@@ -49,7 +50,7 @@ const UNRECOVERABLE = new Set(['UnrecoverableError']);
  * hooks run inside the task's {@link TaskContext}.
  */
 export function traceAttempt(task: TaskDefinition, request: TaskRequest, options: AttemptOptions = {}): Promise<AttemptOutcome> {
-  const abort = options.abortController ?? new AbortController();
+  const abort = options.abort ?? new AttemptAbort();
   const context = new TaskContext({
     id: request.id,
     name: task.name,
@@ -58,7 +59,7 @@ export function traceAttempt(task: TaskDefinition, request: TaskRequest, options
     maxRetries: task.options.maxRetries,
     queue: request.queue,
     headers: request.headers,
-    abortSignal: abort.signal,
+    abort,
   });
   return context.run(() => new Attempt(task, request, context, abort, options).run());
 }
@@ -72,7 +73,7 @@ class Attempt {
     private readonly task: TaskDefinition,
     private readonly request: TaskRequest,
     private readonly context: TaskContext,
-    private readonly abort: AbortController,
+    private readonly abort: AttemptAbort,
     private readonly options: AttemptOptions,
   ) {
     this.sender = task.name;
@@ -90,9 +91,11 @@ class Attempt {
       return this.failed(toError(thrown));
     }
     const runtimeMs = performance.now() - started;
-    await this.hook('onSuccess', (hooks) => hooks.onSuccess?.(result, this.context));
+    const onSuccess = this.hook('onSuccess', (hooks) => hooks.onSuccess?.(result, this.context));
+    if (onSuccess) await onSuccess;
     await taskSuccess.send(this.sender, { taskId: this.taskId, args: this.args, result, runtimeMs });
-    await this.hook('afterReturn', (hooks) => hooks.afterReturn?.(TaskState.SUCCESS, result, this.context));
+    const afterReturn = this.hook('afterReturn', (hooks) => hooks.afterReturn?.(TaskState.SUCCESS, result, this.context));
+    if (afterReturn) await afterReturn;
     await taskPostrun.send(this.sender, { taskId: this.taskId, args: this.args, retval: result, state: TaskState.SUCCESS });
     return { state: TaskState.SUCCESS, result };
   }
@@ -117,28 +120,26 @@ class Attempt {
   private guardBody(body: Promise<unknown>): Promise<unknown> {
     const limitMs = this.request.timeLimitMs ?? this.task.options.timeLimitMs;
     const graceMs = this.options.timeLimitGraceMs ?? DEFAULT_TIME_LIMIT_GRACE_MS;
-    const signal = this.abort.signal;
+    const abort = this.abort;
     return new Promise((resolve, reject) => {
       let limitTimer: NodeJS.Timeout | undefined;
       let graceTimer: NodeJS.Timeout | undefined;
       const settle = (finish: () => void) => {
         clearTimeout(limitTimer);
         clearTimeout(graceTimer);
-        signal.removeEventListener('abort', onAbort);
+        stopListening();
         finish();
       };
-      const onAbort = () => {
-        graceTimer = setTimeout(() => settle(() => reject(signal.reason)), graceMs);
-      };
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
-      if (limitMs !== undefined && !signal.aborted) {
+      const stopListening = abort.onAbort(() => {
+        graceTimer = setTimeout(() => settle(() => reject(abort.reason)), graceMs);
+      });
+      if (limitMs !== undefined && !abort.aborted) {
         limitTimer = setTimeout(() => this.abort.abort(new TimeLimitExceededError(this.task.name, this.request.id, limitMs)), limitMs);
       }
       body.then(
         (value) => settle(() => resolve(value)),
         // A body that fails once aborted failed because of the abort.
-        (error: unknown) => settle(() => reject(signal.aborted ? signal.reason : error)),
+        (error: unknown) => settle(() => reject(abort.aborted ? abort.reason : error)),
       );
     });
   }
@@ -149,14 +150,17 @@ class Attempt {
     const retry = this.retryDecision(error);
     const reported = error instanceof RetryError && error.cause instanceof Error ? error.cause : error;
     if (retry !== undefined) {
-      await this.hook('onRetry', (hooks) => hooks.onRetry?.(reported, this.context));
+      const onRetry = this.hook('onRetry', (hooks) => hooks.onRetry?.(reported, this.context));
+      if (onRetry) await onRetry;
       await taskRetry.send(this.sender, { taskId: this.taskId, args: this.args, error: reported, attempt: this.request.retries + 1, delayMs: retry });
       await taskPostrun.send(this.sender, { taskId: this.taskId, args: this.args, retval: reported, state: TaskState.RETRY });
       return { state: TaskState.RETRY, error: reported, delayMs: retry };
     }
-    await this.hook('onFailure', (hooks) => hooks.onFailure?.(reported, this.context));
+    const onFailure = this.hook('onFailure', (hooks) => hooks.onFailure?.(reported, this.context));
+    if (onFailure) await onFailure;
     await taskFailure.send(this.sender, { taskId: this.taskId, args: this.args, error: reported, attempts: this.request.retries + 1 });
-    await this.hook('afterReturn', (hooks) => hooks.afterReturn?.(TaskState.FAILURE, reported, this.context));
+    const afterReturn = this.hook('afterReturn', (hooks) => hooks.afterReturn?.(TaskState.FAILURE, reported, this.context));
+    if (afterReturn) await afterReturn;
     await taskPostrun.send(this.sender, { taskId: this.taskId, args: this.args, retval: reported, state: TaskState.FAILURE });
     return { state: TaskState.FAILURE, error: reported };
   }
@@ -171,12 +175,20 @@ class Attempt {
     return undefined;
   }
 
-  /** Runs a class hook; its failure is logged and reported, never allowed to change the outcome. */
-  private async hook(name: keyof TaskHooks, call: (hooks: TaskHooks) => unknown): Promise<void> {
+  /**
+   * Runs a class hook if the class has it; its failure is logged and reported, never
+   * allowed to change the outcome. Without the hook nothing is returned, so callers
+   * skip the await (every promise costs on Node 20 once AsyncLocalStorage is in use).
+   */
+  private hook(name: keyof TaskHooks, call: (hooks: TaskHooks) => unknown): Promise<void> | undefined {
     const hooks = this.task.hooks;
-    if (!hooks || typeof hooks[name] !== 'function') return;
+    if (!hooks || typeof hooks[name] !== 'function') return undefined;
+    return this.runHook(name, () => call(hooks));
+  }
+
+  private async runHook(name: keyof TaskHooks, call: () => unknown): Promise<void> {
     try {
-      await call(hooks);
+      await call();
     } catch (thrown) {
       const error = toError(thrown);
       tasksLogger().error(`Hook ${this.task.source}.${name} of task ${this.task.name} (${this.request.id}) failed: ${error.message}`, error.stack);
