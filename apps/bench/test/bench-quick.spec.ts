@@ -7,7 +7,7 @@ import type { BenchReport } from '../src/report/bench-report';
 const run = promisify(execFile);
 const BENCH_DIR = join(__dirname, '..');
 
-/** Every row `pnpm bench` must produce, one or more per scenario of the issue. */
+/** Every row `pnpm bench` must produce, one or more per scenario (see docs/PERFORMANCE.md). */
 const EXPECTED_ROWS = [
   'process-c50',
   'process-c50-cpu',
