@@ -16,9 +16,18 @@ export interface MethodTarget {
 export function resolveMethodTarget(
   decorator: string,
   target: unknown,
-  propertyKey: string | symbol | undefined,
+  propertyKey: string | symbol | undefined | object,
   descriptor: PropertyDescriptor | undefined,
 ): MethodTarget {
+  if (isStandardDecoratorContext(propertyKey)) {
+    throw new InvalidTaskDefinitionError(
+      '(a class)',
+      String(propertyKey.name),
+      `${decorator} is a legacy (experimental) decorator, as NestJS's are, but it was applied as a standard one; ` +
+        'set "experimentalDecorators": true (and "emitDecoratorMetadata": true for NestJS) in tsconfig.json.',
+      decorator,
+    );
+  }
   const className = classNameOf(target);
   if (propertyKey === undefined) {
     throw new InvalidTaskDefinitionError(
@@ -49,4 +58,9 @@ function classNameOf(target: unknown): string {
   const ctor: unknown = typeof target === 'function' ? target : (target as { constructor?: unknown } | null | undefined)?.constructor;
   const name = typeof ctor === 'function' ? ctor.name : '';
   return name === '' ? '(anonymous class)' : name;
+}
+
+/** What TypeScript passes as second argument when `experimentalDecorators` is off. */
+function isStandardDecoratorContext(key: unknown): key is { kind: string; name: string | symbol } {
+  return typeof key === 'object' && key !== null && typeof (key as { kind?: unknown }).kind === 'string';
 }

@@ -257,3 +257,12 @@ describe('@Task()', () => {
     });
   });
 });
+
+describe('@Task() applied as a standard (non-legacy) decorator', () => {
+  it('says to turn on experimentalDecorators', () => {
+    // What TypeScript passes when "experimentalDecorators" is off: the method and a context object.
+    const applyStandard = Task() as unknown as (value: unknown, context: { kind: string; name: string }) => void;
+    expect(() => applyStandard(function add() {}, { kind: 'method', name: 'add' })).toThrow(InvalidTaskDefinitionError);
+    expect(() => applyStandard(function add() {}, { kind: 'method', name: 'add' })).toThrow(/"experimentalDecorators": true/);
+  });
+});
