@@ -13,11 +13,13 @@ type EagerRecord =
   | { state: typeof TaskState.SUCCESS; result: JsonValue }
   | { state: typeof TaskState.FAILURE; error: Error; name: string };
 
+const DEFAULT_KEEP_RESULTS = 10_000;
+
 /**
  * Runs tasks inline in the caller, without Redis, through the same tracer as the
  * worker: the same signals and hooks in the same order, publish signals included.
  * Retries run at once (their delay is not slept); `delayMs`, `eta` and `priority`
- * are accepted and ignored. Results are kept in memory for `result(id)`.
+ * are accepted and ignored. Results are kept in memory for `result(id)`, up to `keepResults`.
  *
  * @example
  * const registry = new TaskRegistry();
@@ -28,7 +30,14 @@ type EagerRecord =
 export class EagerExecutor implements TaskExecutor {
   private readonly records = new Map<string, EagerRecord>();
 
-  constructor(private readonly registry: TaskRegistry) {}
+  /**
+   * @param keepResults how many tasks' results are kept for `result(id)`, the oldest
+   *   dropped first (a dropped id reads as unknown). Default: 10,000.
+   */
+  constructor(
+    private readonly registry: TaskRegistry,
+    private readonly keepResults = DEFAULT_KEEP_RESULTS,
+  ) {}
 
   delay(name: string, ...args: unknown[]): Promise<AsyncResult> {
     return this.applyAsync(name, args);
@@ -39,6 +48,8 @@ export class EagerExecutor implements TaskExecutor {
     // The same id twice does not run twice, as with the BullMQ executor.
     if (this.records.has(call.taskId)) return this.result(call.taskId);
     this.records.set(call.taskId, { state: TaskState.PENDING });
+    // Maps keep insertion order: the first key is the oldest task.
+    if (this.records.size > this.keepResults) this.records.delete(this.records.keys().next().value!);
     await afterTaskPublish.send(name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
     await this.execute(call);
     return this.result(call.taskId);

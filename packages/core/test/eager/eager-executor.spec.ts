@@ -112,6 +112,20 @@ describe('EagerExecutor', () => {
     expect(f.steps.filter((step) => step === 'task_received')).toHaveLength(1);
   });
 
+  it('keeps the results of the latest keepResults tasks only', async () => {
+    const registry = new TaskRegistry();
+    const name = uniqueTaskName('eager.kept');
+    registry.register((n: number) => n, { name });
+    const executor = new EagerExecutor(registry, 2);
+
+    const results = [];
+    for (const n of [1, 2, 3]) results.push(await executor.delay(name, n));
+
+    expect(await results[0]!.state()).toBe(TaskState.PENDING);
+    expect(await results[1]!.get()).toBe(2);
+    expect(await results[2]!.get()).toBe(3);
+  });
+
   it('runs the same task again under a new id', async () => {
     let runs = 0;
     const f = fixture(() => ++runs);
