@@ -21,7 +21,7 @@ import { encodeTaskMessage } from '../message/task-message.codec';
 import type { BullmqConnectionOptions, ResultRetention } from '../options';
 import { BullmqAsyncResult } from '../results/bullmq-async-result';
 import { jobOutcome, readJobRecord, type JobOutcome, type JobRecord } from '../results/job-outcome';
-import { ResultEvents } from '../results/result-events';
+import { ResultEvents, type JobCompleted } from '../results/result-events';
 import type { RevokeCommand } from '../worker/control-listener';
 
 /** Options of {@link BullmqExecutor.connect}. */
@@ -181,7 +181,7 @@ export class BullmqExecutor implements TaskExecutor {
   }
 
   /** @internal Watches for the end of a task; see {@link ResultEvents.watch}. */
-  watch(taskId: string, queue: string | undefined, wake: () => void): Promise<() => void> {
+  watch(taskId: string, queue: string | undefined, wake: (end?: JobCompleted) => void): Promise<() => void> {
     return this.events.watch(taskId, queue ? [queue] : this.searchQueues(), wake);
   }
 

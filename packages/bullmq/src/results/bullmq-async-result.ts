@@ -7,6 +7,7 @@ import {
   type RevokeOutcome,
 } from '@tasks/core';
 import type { BullmqExecutor, FoundTask } from '../publisher/bullmq-executor';
+import type { JobCompleted } from './result-events';
 
 /** A handle on a task published through BullMQ; see `AsyncResult`. */
 export class BullmqAsyncResult implements AsyncResult {
@@ -22,9 +23,9 @@ export class BullmqAsyncResult implements AsyncResult {
 
   async get(options: GetResultOptions = {}): Promise<unknown> {
     const { timeoutMs } = options;
-    let wake: () => void = () => undefined;
+    let wake: (end?: JobCompleted) => void = () => undefined;
     // Watch first, then read: an end that happens in between still wakes us.
-    const stop = await this.executor.watch(this.id, this.queue, () => wake());
+    const stop = await this.executor.watch(this.id, this.queue, (end) => wake(end));
     let timer: NodeJS.Timeout | undefined;
     const timedOut =
       timeoutMs === undefined
@@ -35,11 +36,12 @@ export class BullmqAsyncResult implements AsyncResult {
     try {
       for (;;) {
         // Armed before each read, so an event during the read is not lost.
-        const woken = new Promise<void>((resolve) => (wake = resolve));
+        const woken = new Promise<JobCompleted | undefined>((resolve) => (wake = resolve));
         const { outcome } = await Promise.race([this.find(), timedOut]);
         if (outcome.state === TaskState.SUCCESS) return outcome.result;
         if (outcome.state === TaskState.FAILURE || outcome.state === TaskState.REVOKED) throw outcome.error;
-        await Promise.race([woken, timedOut]);
+        const end = await Promise.race([woken, timedOut]);
+        if (end) return end.result;
       }
     } finally {
       clearTimeout(timer);

@@ -1,5 +1,11 @@
+import type { JsonValue } from '@tasks/core';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
+
+/** What a `completed` event tells a waiter: the task's result. */
+export interface JobCompleted {
+  result: JsonValue;
+}
 
 /**
  * Tells waiting `get()` calls that a job may have finished, from BullMQ's event
@@ -7,7 +13,7 @@ import type { Redis } from 'ioredis';
  */
 export class ResultEvents {
   private readonly readers = new Map<string, Promise<QueueEvents>>();
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new Map<string, Set<(end?: JobCompleted) => void>>();
   private readonly connections: Redis[] = [];
   private closed = false;
 
@@ -21,7 +27,7 @@ export class ResultEvents {
    * `queues`. Resolves once the readers listen, so a state read after it can not
    * miss an event. Returns the function that stops the watch.
    */
-  async watch(jobId: string, queues: readonly string[], wake: () => void): Promise<() => void> {
+  async watch(jobId: string, queues: readonly string[], wake: (end?: JobCompleted) => void): Promise<() => void> {
     let set = this.waiters.get(jobId);
     if (!set) this.waiters.set(jobId, (set = new Set()));
     set.add(wake);
@@ -66,7 +72,10 @@ export class ResultEvents {
     const [last] = await connection.xrevrange(`${this.prefix}:${queue}:events`, '+', '-', 'COUNT', 1);
     const events = new QueueEvents(queue, { connection, prefix: this.prefix, autorun: true, lastEventId: last?.[0] ?? '0' });
     const wake = ({ jobId }: { jobId: string }) => this.waiters.get(jobId)?.forEach((w) => w());
-    events.on('completed', wake);
+    // A completion carries its result: the waiter needs no second read.
+    events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) =>
+      this.waiters.get(jobId)?.forEach((w) => w({ result: (returnvalue ?? null) as JsonValue })),
+    );
     events.on('failed', wake);
     events.on('removed', wake);
     events.on('error', () => undefined);
