@@ -4,4 +4,5 @@ export type { BullmqExecutorOptions } from './publisher/bullmq-executor';
 export { TaskWorker } from './worker/task-worker';
 export type { TaskWorkerOptions, CloseWorkerOptions } from './worker/task-worker';
 export type { BullmqConnectionOptions, RedisConnection, ResultRetention } from './options';
+export { BULLMQ_DEFAULTS } from './defaults';
 export { rateLimitIntervalMs } from './worker/rate-limiter';

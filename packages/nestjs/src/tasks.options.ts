@@ -1,4 +1,4 @@
-import type { RedisConnection, ResultRetention } from '@tasks/bullmq';
+import { BULLMQ_DEFAULTS, type RedisConnection, type ResultRetention } from '@tasks/bullmq';
 import type { TaskOptions } from '@tasks/core';
 
 /** Options every task gets unless its `@Task()` sets them (a name can not be a default). */
@@ -70,13 +70,13 @@ export interface ResolvedTasksOptions {
 export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedTasksOptions {
   const worker = options.worker ?? {};
   return {
-    connection: options.connection ?? 'redis://127.0.0.1:6379',
-    prefix: options.prefix ?? 'tasks',
-    worker: worker === false ? false : { queues: worker.queues, concurrency: worker.concurrency ?? 10, name: worker.name },
+    connection: options.connection ?? BULLMQ_DEFAULTS.connection,
+    prefix: options.prefix ?? BULLMQ_DEFAULTS.prefix,
+    worker: worker === false ? false : { queues: worker.queues, concurrency: worker.concurrency ?? BULLMQ_DEFAULTS.concurrency, name: worker.name },
     eager: options.eager ?? false,
     defaults: { ...options.defaults },
-    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 30_000,
-    connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? BULLMQ_DEFAULTS.shutdownTimeoutMs,
+    connectTimeoutMs: options.connectTimeoutMs ?? BULLMQ_DEFAULTS.connectTimeoutMs,
     results: options.results,
   };
 }

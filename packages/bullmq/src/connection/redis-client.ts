@@ -1,10 +1,8 @@
 import { RedisConnectionError } from '@tasks/core';
 import { Redis, type RedisOptions } from 'ioredis';
+import { BULLMQ_DEFAULTS } from '../defaults';
 import type { BullmqConnectionOptions } from '../options';
 
-export const DEFAULT_CONNECTION = 'redis://127.0.0.1:6379';
-export const DEFAULT_PREFIX = 'tasks';
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
 /** What a client is for: blocking clients (workers, event readers) must never give up on a command. */
 export type RedisRole = 'commands' | 'blocking';
@@ -35,7 +33,7 @@ export async function openRedis(options: BullmqConnectionOptions, role: RedisRol
  */
 export function createRedis(options: BullmqConnectionOptions, role: RedisRole, purpose: string): Redis {
   const shared: RedisOptions = {
-    connectionName: `${options.prefix ?? DEFAULT_PREFIX}:${purpose}`,
+    connectionName: `${options.prefix ?? BULLMQ_DEFAULTS.prefix}:${purpose}`,
     connectTimeout: connectTimeoutMs(options),
     // Reconnect quickly after a drop, backing off to one second.
     retryStrategy: (times) => Math.min(times * 100, 1000),
@@ -43,19 +41,19 @@ export function createRedis(options: BullmqConnectionOptions, role: RedisRole, p
     // than waiting in memory for ever; blocking clients wait, as BullMQ requires.
     maxRetriesPerRequest: role === 'blocking' ? null : 2,
   };
-  const connection = options.connection ?? DEFAULT_CONNECTION;
+  const connection = options.connection ?? BULLMQ_DEFAULTS.connection;
   return typeof connection === 'string' ? new Redis(connection, shared) : new Redis({ ...connection, ...shared });
 }
 
 /** `host:port` or the URL without its password, for messages. */
 export function describeTarget(options: BullmqConnectionOptions): string {
-  const connection = options.connection ?? DEFAULT_CONNECTION;
+  const connection = options.connection ?? BULLMQ_DEFAULTS.connection;
   if (typeof connection === 'string') return connection;
   return `${connection.host ?? '127.0.0.1'}:${connection.port ?? 6379}`;
 }
 
 export function connectTimeoutMs(options: BullmqConnectionOptions): number {
-  return options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  return options.connectTimeoutMs ?? BULLMQ_DEFAULTS.connectTimeoutMs;
 }
 
 /**

@@ -15,7 +15,8 @@ import {
 } from '@tasks/core';
 import { Queue, type JobState } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { connectTimeoutMs, createRedis, DEFAULT_PREFIX, describeTarget, openRedis, requireReady } from '../connection/redis-client';
+import { connectTimeoutMs, createRedis, describeTarget, openRedis, requireReady } from '../connection/redis-client';
+import { BULLMQ_DEFAULTS } from '../defaults';
 import { tasksKeys, REVOKE_TTL_MS } from '../keys';
 import { encodeTaskMessage } from '../message/task-message.codec';
 import type { BullmqConnectionOptions, ResultRetention } from '../options';
@@ -75,7 +76,7 @@ export class BullmqExecutor implements TaskExecutor {
     private readonly redis: Redis,
     private readonly options: BullmqExecutorOptions,
   ) {
-    this.prefix = options.prefix ?? DEFAULT_PREFIX;
+    this.prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
     this.events = new ResultEvents(this.prefix, (queue) => createRedis(options, 'blocking', `results:${queue}`));
   }
 

@@ -24,7 +24,8 @@ import {
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
-import { createRedis, DEFAULT_PREFIX, openRedis } from '../connection/redis-client';
+import { createRedis, openRedis } from '../connection/redis-client';
+import { BULLMQ_DEFAULTS } from '../defaults';
 import { FinalFailure, RetryScheduled } from '../message/error-record';
 import { decodeTaskMessage, type TaskJobData } from '../message/task-message.codec';
 import { TASKS_BACKOFF } from '../publisher/bullmq-executor';
@@ -33,7 +34,7 @@ import { DecodingWorker } from './decoding-worker';
 import { DrainDeadline, LEFT_FOR_ANOTHER_WORKER, settlesWithin } from './drain-deadline';
 import { RateLimiter } from './rate-limiter';
 import { ControlListener } from './control-listener';
-import { WORKER_DEFAULTS, type CloseWorkerOptions, type TaskWorkerOptions } from './worker-options';
+import type { CloseWorkerOptions, TaskWorkerOptions } from './worker-options';
 
 export type { CloseWorkerOptions, TaskWorkerOptions } from './worker-options';
 
@@ -67,9 +68,9 @@ export class TaskWorker {
   constructor(private readonly options: TaskWorkerOptions) {
     const registryQueues = options.registry.queues();
     this.queues = options.queues ?? (registryQueues.length > 0 ? registryQueues : [DEFAULT_QUEUE]);
-    this.concurrency = options.concurrency ?? WORKER_DEFAULTS.concurrency;
+    this.concurrency = options.concurrency ?? BULLMQ_DEFAULTS.concurrency;
     this.name = options.name ?? `tasks@${hostname()}:${process.pid}`;
-    this.prefix = options.prefix ?? DEFAULT_PREFIX;
+    this.prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
   }
 
   /**
@@ -109,9 +110,9 @@ export class TaskWorker {
       prefix: this.prefix,
       concurrency: this.concurrency,
       name: this.name,
-      lockDuration: this.options.lockDurationMs ?? WORKER_DEFAULTS.lockDurationMs,
-      stalledInterval: this.options.stalledIntervalMs ?? WORKER_DEFAULTS.stalledIntervalMs,
-      maxStalledCount: this.options.maxStalledCount ?? WORKER_DEFAULTS.maxStalledCount,
+      lockDuration: this.options.lockDurationMs ?? BULLMQ_DEFAULTS.lockDurationMs,
+      stalledInterval: this.options.stalledIntervalMs ?? BULLMQ_DEFAULTS.stalledIntervalMs,
+      maxStalledCount: this.options.maxStalledCount ?? BULLMQ_DEFAULTS.maxStalledCount,
       settings: {
         // The tracer already chose the delay (backoff, jitter or `retry({ delayMs })`).
         backoffStrategy: (_attempts: number, type?: string, error?: Error) =>
@@ -229,7 +230,7 @@ export class TaskWorker {
     await this.starting?.catch(() => undefined);
     const processSignal = options.processSignal;
     await workerShuttingDown.send(this.name, { how: 'warm', processSignal });
-    const timeoutMs = this.options.shutdownTimeoutMs ?? WORKER_DEFAULTS.shutdownTimeoutMs;
+    const timeoutMs = this.options.shutdownTimeoutMs ?? BULLMQ_DEFAULTS.shutdownTimeoutMs;
     const closed = Promise.all(this.workers.map((worker) => worker.close()));
     const finished = await settlesWithin(closed, timeoutMs);
     if (!finished) {

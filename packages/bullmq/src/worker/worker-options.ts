@@ -39,11 +39,3 @@ export interface CloseWorkerOptions {
   /** The process signal behind the shutdown, reported by the worker signals. */
   processSignal?: string;
 }
-
-export const WORKER_DEFAULTS = {
-  concurrency: 10,
-  shutdownTimeoutMs: 30_000,
-  lockDurationMs: 10_000,
-  stalledIntervalMs: 5_000,
-  maxStalledCount: 1,
-} as const;

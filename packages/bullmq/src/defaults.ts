@@ -1,0 +1,14 @@
+/**
+ * The defaults of the executor and the worker, in one place, so that an
+ * integration (the NestJS module) reports the same values the packages use.
+ */
+export const BULLMQ_DEFAULTS = {
+  connection: 'redis://127.0.0.1:6379',
+  prefix: 'tasks',
+  connectTimeoutMs: 5000,
+  concurrency: 10,
+  shutdownTimeoutMs: 30_000,
+  lockDurationMs: 10_000,
+  stalledIntervalMs: 5_000,
+  maxStalledCount: 1,
+} as const;
