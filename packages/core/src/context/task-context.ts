@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { MaxRetriesExceededError, RetryError, TaskContextError } from '../errors';
+import { TaskContextError } from '../errors';
+import { explicitRetry } from '../tasks/retry-policy';
 import type { JsonValue } from '../serialization/json-value';
 import type { TaskHeaders } from '../tasks/task-message';
 
@@ -83,10 +84,7 @@ export class TaskContext {
    * `maxRetries` is reached it throws `error`, or {@link MaxRetriesExceededError}.
    */
   retry(options: RetryOptions = {}): never {
-    if (this.retries >= this.maxRetries) {
-      throw options.error ?? new MaxRetriesExceededError(this.name, this.id, this.maxRetries);
-    }
-    throw new RetryError({ delayMs: options.delayMs, cause: options.error });
+    throw explicitRetry(this, options.delayMs, options.error);
   }
 
   /** @internal Runs `body` with this context as the current one. */

@@ -1,11 +1,11 @@
 import { TaskContext } from '../context/task-context';
 import { AttemptAbort } from './attempt-abort';
-import { RetryError, SerializationError, TaskRevokedError, TimeLimitExceededError } from '../errors';
+import { TaskRevokedError, TimeLimitExceededError } from '../errors';
 import { tasksLogger } from '../logging/logger';
 import { assertJson } from '../serialization/json-guard';
 import type { JsonValue } from '../serialization/json-value';
 import { taskFailure, taskInternalError, taskPostrun, taskPrerun, taskRetry, taskSuccess } from '../signals/builtins';
-import { backoffDelay, DEFAULT_RETRY_BACKOFF } from '../tasks/retry-backoff';
+import { reportedError, retryDelay, type UnrecoverableCheck } from '../tasks/retry-policy';
 import type { TaskDefinition } from '../tasks/task-definition';
 import type { TaskHooks } from '../tasks/task-hooks';
 import type { TaskRequest } from '../tasks/task-message';
@@ -29,12 +29,11 @@ export interface AttemptOptions {
   abort?: AttemptAbort;
   /** After an abort (time limit or terminate), how long the body may still take to settle. Default: 1000 ms. */
   timeLimitGraceMs?: number;
+  /** Errors that never retry, besides the policy's own; the BullMQ worker names BullMQ's here. */
+  isUnrecoverable?: UnrecoverableCheck;
 }
 
 const DEFAULT_TIME_LIMIT_GRACE_MS = 1000;
-
-/** Names of errors that never retry, whatever `autoretryFor` says (BullMQ's included). */
-const UNRECOVERABLE = new Set(['UnrecoverableError']);
 
 /**
  * Runs one attempt of a task and fires its signals and hooks in Celery's order:
@@ -147,8 +146,8 @@ class Attempt {
   private async failed(error: Error): Promise<AttemptOutcome> {
     // Terminated by a revoke: the executor reports it with task_revoked, as Celery does.
     if (error instanceof TaskRevokedError) return { state: TaskState.REVOKED, error };
-    const retry = this.retryDecision(error);
-    const reported = error instanceof RetryError && error.cause instanceof Error ? error.cause : error;
+    const retry = retryDelay(this.task.options, this.request.retries, error, this.options.isUnrecoverable);
+    const reported = reportedError(error);
     if (retry !== undefined) {
       const onRetry = this.hook('onRetry', (hooks) => hooks.onRetry?.(reported, this.context));
       if (onRetry) await onRetry;
@@ -163,16 +162,6 @@ class Attempt {
     if (afterReturn) await afterReturn;
     await taskPostrun.send(this.sender, { taskId: this.taskId, args: this.args, retval: reported, state: TaskState.FAILURE });
     return { state: TaskState.FAILURE, error: reported };
-  }
-
-  /** The delay before another attempt, or `undefined` when this failure is final. */
-  private retryDecision(error: Error): number | undefined {
-    const { maxRetries, autoretryFor = [], retryBackoff = DEFAULT_RETRY_BACKOFF } = this.task.options;
-    // A result JSON can not carry will not change on another attempt.
-    if (this.request.retries >= maxRetries || UNRECOVERABLE.has(error.name) || error instanceof SerializationError) return undefined;
-    if (error instanceof RetryError) return error.delayMs ?? backoffDelay(retryBackoff, this.request.retries);
-    if (autoretryFor.some((errorClass) => error instanceof errorClass)) return backoffDelay(retryBackoff, this.request.retries);
-    return undefined;
   }
 
   /**

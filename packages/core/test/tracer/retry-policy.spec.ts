@@ -1,4 +1,5 @@
 import { TaskContext } from '../../src/context/task-context';
+import { traceAttempt } from '../../src/tracer/trace-attempt';
 import { MaxRetriesExceededError, RetryError } from '../../src/errors';
 import { useEagerFixtures } from '../support/eager-fixture';
 import { rejectionOf } from '../support/rejection';
@@ -99,19 +100,33 @@ describe('retry policy of the tracer', () => {
       expect(f.recorder.eventsOf('task_retry').map((e) => e.error.name)).toEqual(['SmtpTimeoutError']);
     });
 
-    it('never retries an error named UnrecoverableError, even with [Error]', async () => {
+    it('never retries an error the executor calls unrecoverable, even with [Error]', async () => {
       const f = fixture(
         () => {
           throw new UnrecoverableError('account closed');
         },
         { maxRetries: 3, autoretryFor: [Error] },
       );
+      const request = { id: 'u1', name: f.name, args: [], headers: {}, queue: 'default', retries: 0, publishedAt: Date.now() };
 
-      const result = await f.executor.delay(f.name);
+      const outcome = await traceAttempt(f.task, request, { isUnrecoverable: (error) => error instanceof UnrecoverableError });
 
-      expect(f.steps).toEqual([...PUBLISH, ...FAILURE_ATTEMPT]);
+      expect(outcome).toMatchObject({ state: 'FAILURE', error: { name: 'UnrecoverableError', message: 'account closed' } });
       expect(f.recorder.eventsOf('task_failure').map((e) => e.attempts)).toEqual([1]);
-      expect(await rejectionOf(result.get())).toMatchObject({ name: 'UnrecoverableError', message: 'account closed' });
+      expect(f.recorder.eventsOf('task_retry')).toEqual([]);
+    });
+
+    it('retries the same error when the executor does not call it unrecoverable', async () => {
+      const f = fixture(
+        () => {
+          throw new UnrecoverableError('account closed');
+        },
+        { maxRetries: 1, autoretryFor: [Error] },
+      );
+
+      await f.executor.delay(f.name);
+
+      expect(f.steps).toEqual([...PUBLISH, ...RETRY_ATTEMPT, ...FAILURE_ATTEMPT]);
     });
 
     it('delays follow the exponential backoff, capped by maxDelayMs', async () => {
