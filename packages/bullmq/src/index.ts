@@ -1,5 +1,6 @@
 // Public API of @tasks/bullmq.
-export { BullmqExecutor, TASKS_BACKOFF } from './publisher/bullmq-executor';
+export { BullmqExecutor } from './publisher/bullmq-executor';
+export { TASKS_BACKOFF } from './message/protocol';
 export type { BullmqExecutorOptions } from './publisher/bullmq-executor';
 export { TaskWorker } from './worker/task-worker';
 export type { TaskWorkerOptions, CloseWorkerOptions } from './worker/task-worker';

@@ -1,28 +1,19 @@
-// Public API of @tasks/core. Everything a user or an executor may import is listed here.
+// Public API of @tasks/core: what users import. What only executors and integrations
+// of ours need (the tracer, publish preparation, metadata access) is in `@tasks/core/internal`.
 export * from './signals';
 export * from './errors';
 export * from './decorators';
-export { TasksMetadata, TASK_METADATA, ON_SIGNAL_METADATA } from './metadata';
-export type { TaskMetadata, SignalHandlerMetadata } from './metadata';
 export { TaskContext } from './context/task-context';
-export type { TaskContextInit, RetryOptions } from './context/task-context';
-export { TaskState, READY_STATES } from './tasks/task-state';
+export type { RetryOptions } from './context/task-context';
+export { TaskState } from './tasks/task-state';
 export type { TaskOptions, RetryBackoff, RateLimit, ErrorClass } from './tasks/task-options';
 export type { TaskHooks } from './tasks/task-hooks';
 export type { PublishOptions, TaskHeaders, TaskRequest } from './tasks/task-message';
 export type { TaskDefinition, TaskHandler } from './tasks/task-definition';
 export { TaskRegistry, DEFAULT_QUEUE } from './tasks/task-registry';
 export type { RegisterTaskOptions } from './tasks/task-registry';
-export { backoffDelay, DEFAULT_RETRY_BACKOFF } from './tasks/retry-backoff';
 export type { AsyncResult, GetResultOptions, RevokeOptions, RevokeOutcome, TaskExecutor } from './tasks/async-result';
 export type { JsonValue } from './serialization/json-value';
-export { assertJson, assertJsonArgs } from './serialization/json-guard';
-export { preparePublish } from './publish/prepare-publish';
-export type { PreparedPublish } from './publish/prepare-publish';
-export { traceAttempt } from './tracer/trace-attempt';
-export { AttemptAbort } from './tracer/attempt-abort';
-export type { AttemptOutcome, AttemptOptions } from './tracer/trace-attempt';
 export { EagerExecutor } from './eager/eager-executor';
-export { setTasksLogger, tasksLogger } from './logging/logger';
+export { setTasksLogger } from './logging/logger';
 export type { TasksLogger } from './logging/logger';
-export { toError } from './utils/to-error';

@@ -1,7 +1,6 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
-  UnknownSignalError,
-  findSignal,
+  requireSignal,
   type ConnectOptions,
   type DisconnectOptions,
   type Receiver,
@@ -11,6 +10,7 @@ import {
   type SignalName,
   type SignalResponse,
 } from '@tasks/core';
+import { TasksRuntime } from './tasks.runtime';
 
 /**
  * Sends and connects signals from a service, typed through `SignalMap`. Signals
@@ -27,8 +27,8 @@ import {
  * }
  */
 @Injectable()
-export class SignalBus implements OnApplicationShutdown {
-  private readonly disconnects: Array<() => boolean> = [];
+export class SignalBus {
+  constructor(private readonly runtime: TasksRuntime) {}
 
   /**
    * Sends a signal from `sender` and resolves once every receiver settled, with
@@ -49,7 +49,7 @@ export class SignalBus implements OnApplicationShutdown {
   connect<Payload extends object>(signal: Signal<Payload>, receiver: Receiver<Payload>, options?: ConnectOptions): () => boolean;
   connect(signal: string | Signal<object>, receiver: Receiver<object>, options?: ConnectOptions): () => boolean {
     const disconnect = resolveSignal(signal).connect(receiver, options);
-    this.disconnects.push(disconnect);
+    this.runtime.addConnection(disconnect);
     return disconnect;
   }
 
@@ -67,16 +67,8 @@ export class SignalBus implements OnApplicationShutdown {
       ? resolved.disconnect(receiverOrOptions, options)
       : resolved.disconnect(receiverOrOptions as DisconnectOptions & { dispatchUid: string });
   }
-
-  /** @internal Undoes the connections made through the bus. */
-  onApplicationShutdown(): void {
-    for (const disconnect of this.disconnects.splice(0)) disconnect();
-  }
 }
 
 function resolveSignal(signal: string | Signal<object>): Signal<object> {
-  if (typeof signal !== 'string') return signal;
-  const found = findSignal(signal);
-  if (!found) throw new UnknownSignalError(signal);
-  return found;
+  return typeof signal === 'string' ? requireSignal(signal) : signal;
 }

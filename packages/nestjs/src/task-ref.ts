@@ -1,4 +1,5 @@
-import { TasksMetadata, type AsyncResult, type PublishOptions } from '@tasks/core';
+import type { AsyncResult, PublishOptions } from '@tasks/core';
+import { TasksMetadata } from '@tasks/core/internal';
 import { NotATaskError } from './errors/not-a-task.error';
 
 /** A class, abstract or not, whatever its constructor takes. */

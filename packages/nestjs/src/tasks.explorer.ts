@@ -3,7 +3,7 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 // The only deep import of Nest internals in this package: the wrapper type
 // DiscoveryService hands out.
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
-import { TasksMetadata, type SignalHandlerMetadata, type TaskMetadata } from '@tasks/core';
+import { TasksMetadata, type SignalHandlerMetadata } from '@tasks/core/internal';
 import { TASKS_LOGGER_CONTEXT } from './tasks.constants';
 
 /** A decorated method found on a provider or controller instance. */
@@ -15,19 +15,15 @@ interface DiscoveredMethod {
   readonly method: (...args: never[]) => unknown;
 }
 
-/** A `@Task()` method. */
-export interface DiscoveredTask extends DiscoveredMethod {
-  readonly metadata: TaskMetadata;
-}
-
 /** A method with one or more `@OnSignal()`. */
 export interface DiscoveredReceiver extends DiscoveredMethod {
   readonly handlers: readonly SignalHandlerMetadata[];
 }
 
-/** What the app declares: its tasks and its signal receivers. */
+/** What the app declares: the instances that hold its tasks, and its signal receivers. */
 export interface DiscoveredTasks {
-  readonly tasks: readonly DiscoveredTask[];
+  /** Provider and controller instances with at least one `@Task()` method, for `TaskRegistry.registerInstance`. */
+  readonly taskHolders: readonly object[];
   readonly receivers: readonly DiscoveredReceiver[];
 }
 
@@ -47,7 +43,7 @@ export class TasksExplorer {
   ) {}
 
   explore(): DiscoveredTasks {
-    const tasks: DiscoveredTask[] = [];
+    const taskHolders = new Set<object>();
     const receivers: DiscoveredReceiver[] = [];
     // One instance can sit behind several wrappers (aliases, re-exports).
     const seen = new Set<object>();
@@ -61,13 +57,12 @@ export class TasksExplorer {
       if (typeof instance !== 'object' || instance === null || seen.has(instance)) continue;
       seen.add(instance);
       for (const found of this.decoratedMethods(instance)) {
-        const metadata = TasksMetadata.getTaskMetadata(found.method);
-        if (metadata) tasks.push({ ...found, metadata });
+        if (TasksMetadata.isTask(found.method)) taskHolders.add(instance);
         const handlers = TasksMetadata.getSignalHandlers(found.method);
         if (handlers.length > 0) receivers.push({ ...found, handlers });
       }
     }
-    return { tasks, receivers };
+    return { taskHolders: [...taskHolders], receivers };
   }
 
   private *decoratedMethods(instance: object): Iterable<DiscoveredMethod> {

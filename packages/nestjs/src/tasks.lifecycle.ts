@@ -10,17 +10,15 @@ import {
 import { BullmqExecutor, TaskWorker } from '@tasks/bullmq';
 import {
   EagerExecutor,
-  UnknownSignalError,
-  findSignal,
+  requireSignal,
   setTasksLogger,
-  tasksLogger,
   type ConnectOptions,
   type Receiver,
   type Signal,
   type TaskExecutor,
-  type TaskHooks,
   type TasksLogger,
 } from '@tasks/core';
+import { tasksLogger } from '@tasks/core/internal';
 import { TASKS_LOGGER_CONTEXT, TASKS_OPTIONS } from './tasks.constants';
 import { TasksExplorer, type DiscoveredReceiver } from './tasks.explorer';
 import type { ResolvedTasksOptions } from './tasks.options';
@@ -59,15 +57,8 @@ export class TasksLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
   async onModuleInit(): Promise<void> {
     this.previousLogger = setTasksLogger(this.libraryLogger);
     try {
-      const { tasks, receivers } = this.explorer.explore();
-      for (const task of tasks) {
-        this.runtime.registry.register(task.method.bind(task.instance), {
-          ...task.metadata.options,
-          name: task.metadata.name,
-          hooks: task.instance as TaskHooks,
-          source: task.source,
-        });
-      }
+      const { taskHolders, receivers } = this.explorer.explore();
+      const tasks = taskHolders.flatMap((instance) => this.runtime.registry.registerInstance(instance));
       // Every signal is resolved before the first connection, so a bad name leaves nothing connected.
       const connections = receivers.flatMap((found) => this.resolve(found));
       for (const { signal, receiver, options } of connections) this.runtime.addConnection(signal.connect(receiver, options));
@@ -103,11 +94,7 @@ export class TasksLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
 
   private resolve(found: DiscoveredReceiver): PendingConnection[] {
     const receiver = bindReceiver(found);
-    return found.handlers.map(({ signal: name, sender, dispatchUid }) => {
-      const signal = findSignal(name);
-      if (!signal) throw new UnknownSignalError(name, found.source);
-      return { signal, receiver, options: { sender, dispatchUid } };
-    });
+    return found.handlers.map(({ signal, sender, dispatchUid }) => ({ signal: requireSignal(signal, found.source), receiver, options: { sender, dispatchUid } }));
   }
 
   private createExecutor(): TaskExecutor | Promise<TaskExecutor> {
@@ -126,16 +113,7 @@ export class TasksLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
       this.logger.log('No worker started: this app has no tasks and no worker.queues; it only publishes.');
       return undefined;
     }
-    return new TaskWorker({
-      connection,
-      prefix,
-      connectTimeoutMs,
-      shutdownTimeoutMs,
-      registry: this.runtime.registry,
-      queues: [...queues],
-      concurrency: worker.concurrency,
-      name: worker.name,
-    });
+    return new TaskWorker({ ...worker, connection, prefix, connectTimeoutMs, shutdownTimeoutMs, registry: this.runtime.registry, queues: [...queues] });
   }
 
   /** Logs why the start failed, releases what it opened, and rethrows. */

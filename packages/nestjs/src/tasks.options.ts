@@ -15,6 +15,17 @@ export interface TasksWorkerOptions {
   concurrency?: number;
   /** Sender of the worker signals (`worker_ready`…). Default: `tasks@<host>:<pid>`. */
   name?: string;
+  /**
+   * How long a task's lock lasts without renewal; a worker that dies holds its tasks
+   * this long at most. Default: 10 000.
+   */
+  lockDurationMs?: number;
+  /** How often tasks whose lock lapsed are looked for. Default: 5 000. */
+  stalledIntervalMs?: number;
+  /** How many times a task may stall and run again before it fails with `WorkerLostError`. Default: 1. */
+  maxStalledCount?: number;
+  /** After an abort (time limit, terminate), how long a body may take to stop. Default: 1000. */
+  timeLimitGraceMs?: number;
 }
 
 /**
@@ -54,11 +65,22 @@ export interface TasksModuleOptions {
   results?: ResultRetention;
 }
 
+/** {@link TasksWorkerOptions} with every default applied. */
+export interface ResolvedWorkerOptions {
+  readonly queues: readonly string[] | undefined;
+  readonly name: string | undefined;
+  readonly concurrency: number;
+  readonly lockDurationMs: number;
+  readonly stalledIntervalMs: number;
+  readonly maxStalledCount: number;
+  readonly timeLimitGraceMs: number;
+}
+
 /** {@link TasksModuleOptions} with every default applied. */
 export interface ResolvedTasksOptions {
   readonly connection: RedisConnection;
   readonly prefix: string;
-  readonly worker: false | { readonly queues: readonly string[] | undefined; readonly concurrency: number; readonly name: string | undefined };
+  readonly worker: false | ResolvedWorkerOptions;
   readonly eager: boolean;
   readonly defaults: Readonly<TaskDefaults>;
   readonly shutdownTimeoutMs: number;
@@ -72,11 +94,23 @@ export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedT
   return {
     connection: options.connection ?? BULLMQ_DEFAULTS.connection,
     prefix: options.prefix ?? BULLMQ_DEFAULTS.prefix,
-    worker: worker === false ? false : { queues: worker.queues, concurrency: worker.concurrency ?? BULLMQ_DEFAULTS.concurrency, name: worker.name },
+    worker: worker === false ? false : resolveWorker(worker),
     eager: options.eager ?? false,
     defaults: { ...options.defaults },
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? BULLMQ_DEFAULTS.shutdownTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs ?? BULLMQ_DEFAULTS.connectTimeoutMs,
     results: options.results,
+  };
+}
+
+function resolveWorker(worker: TasksWorkerOptions): ResolvedWorkerOptions {
+  return {
+    queues: worker.queues,
+    name: worker.name,
+    concurrency: worker.concurrency ?? BULLMQ_DEFAULTS.concurrency,
+    lockDurationMs: worker.lockDurationMs ?? BULLMQ_DEFAULTS.lockDurationMs,
+    stalledIntervalMs: worker.stalledIntervalMs ?? BULLMQ_DEFAULTS.stalledIntervalMs,
+    maxStalledCount: worker.maxStalledCount ?? BULLMQ_DEFAULTS.maxStalledCount,
+    timeLimitGraceMs: worker.timeLimitGraceMs ?? BULLMQ_DEFAULTS.timeLimitGraceMs,
   };
 }

@@ -1,5 +1,6 @@
-import { UNDECODABLE } from '../worker/decoding-worker';
-import { InvalidTaskMessageError, type JsonValue, type PreparedPublish, type TaskHeaders } from '@tasks/core';
+import { InvalidTaskMessageError, type JsonValue, type TaskHeaders } from '@tasks/core';
+import type { PreparedPublish } from '@tasks/core/internal';
+import { UNDECODABLE } from './protocol';
 
 /** Version of the job data layout, so that a future layout can be told apart. */
 const MESSAGE_VERSION = 1;

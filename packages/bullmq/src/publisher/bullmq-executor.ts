@@ -1,10 +1,7 @@
 import {
   afterTaskPublish,
-  DEFAULT_QUEUE,
-  preparePublish,
   RedisConnectionError,
   taskRevoked,
-  TaskRevokedError,
   TaskState,
   type AsyncResult,
   type PublishOptions,
@@ -13,17 +10,18 @@ import {
   type TaskExecutor,
   type TaskRegistry,
 } from '@tasks/core';
-import { Queue, type JobState } from 'bullmq';
+import { preparePublish } from '@tasks/core/internal';
 import type { Redis } from 'ioredis';
 import { connectTimeoutMs, createRedis, describeTarget, openRedis, requireReady } from '../connection/redis-client';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { tasksKeys, REVOKE_TTL_MS } from '../keys';
+import type { RevokeCommand } from '../message/control-message';
+import { TASKS_BACKOFF } from '../message/protocol';
 import { encodeTaskMessage } from '../message/task-message.codec';
 import type { BullmqConnectionOptions, ResultRetention } from '../options';
+import { QueueSet } from '../queues/queue-set';
 import { BullmqAsyncResult } from '../results/bullmq-async-result';
-import { jobOutcome, readJobRecord, type JobOutcome, type JobRecord } from '../results/job-outcome';
-import { ResultEvents, type JobCompleted } from '../results/result-events';
-import type { RevokeCommand } from '../worker/control-listener';
+import { TaskResults } from '../results/task-results';
 
 /** Options of {@link BullmqExecutor.connect}. */
 export interface BullmqExecutorOptions extends BullmqConnectionOptions {
@@ -38,19 +36,8 @@ export interface BullmqExecutorOptions extends BullmqConnectionOptions {
   queues?: readonly string[];
 }
 
-/** Name of the backoff strategy the worker registers: the delay is decided by the tracer. */
-export const TASKS_BACKOFF = 'tasks';
 /** Attempts are counted against `maxRetries` by the worker, so BullMQ's own limit must never bind first. */
 const UNBOUNDED_ATTEMPTS = 2 ** 31 - 1;
-const DEFAULT_COMPLETED_SECONDS = 24 * 60 * 60;
-const DEFAULT_FAILED_SECONDS = 7 * 24 * 60 * 60;
-
-/** A task found in Redis: its queue, its job (if still kept) and its state. */
-export interface FoundTask {
-  queue: string | undefined;
-  job: JobRecord | undefined;
-  outcome: JobOutcome;
-}
 
 /**
  * Publishes tasks to BullMQ queues and reads their results: the `TaskExecutor`
@@ -67,9 +54,11 @@ export interface FoundTask {
  * await tasks.close();
  */
 export class BullmqExecutor implements TaskExecutor {
-  private readonly queues = new Map<string, Queue>();
-  private readonly events: ResultEvents;
+  private readonly queues: QueueSet;
+  private readonly results: TaskResults;
   private readonly prefix: string;
+  private readonly retention: Required<ResultRetention>;
+  private readonly revokeTask = (taskId: string, options?: RevokeOptions) => this.revoke(taskId, options);
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -77,7 +66,13 @@ export class BullmqExecutor implements TaskExecutor {
     private readonly options: BullmqExecutorOptions,
   ) {
     this.prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
-    this.events = new ResultEvents(this.prefix, (queue) => createRedis(options, 'blocking', `results:${queue}`));
+    this.retention = {
+      completedSeconds: options.results?.completedSeconds ?? BULLMQ_DEFAULTS.completedSeconds,
+      failedSeconds: options.results?.failedSeconds ?? BULLMQ_DEFAULTS.failedSeconds,
+    };
+    // Results are looked up in the queues named here and the registry's (read at each search: it may grow).
+    this.queues = new QueueSet(redis, this.prefix, () => [...(options.queues ?? []), ...(options.registry?.queues() ?? [])]);
+    this.results = new TaskResults(redis, this.prefix, this.queues, (queue) => createRedis(options, 'blocking', `results:${queue}`));
   }
 
   /** Connects to Redis, failing with `RedisConnectionError` within `connectTimeoutMs`. */
@@ -93,30 +88,29 @@ export class BullmqExecutor implements TaskExecutor {
   async applyAsync(name: string, args: readonly unknown[] = [], options: PublishOptions = {}): Promise<AsyncResult> {
     this.assertOpen();
     const call = await preparePublish(name, args, options, this.options.registry);
-    const retention = this.options.results ?? {};
     // During an outage, fail now rather than leave the job in ioredis' offline queue.
     await requireReady(this.redis, this.options);
     try {
-      await this.queue(call.queue).add(name, encodeTaskMessage(call), {
+      await this.queues.get(call.queue).add(name, encodeTaskMessage(call), {
         jobId: call.taskId,
         delay: call.delayMs > 0 ? call.delayMs : undefined,
         priority: call.options.priority,
         attempts: UNBOUNDED_ATTEMPTS,
         backoff: { type: TASKS_BACKOFF },
-        removeOnComplete: { age: retention.completedSeconds ?? DEFAULT_COMPLETED_SECONDS },
-        removeOnFail: { age: retention.failedSeconds ?? DEFAULT_FAILED_SECONDS },
+        removeOnComplete: { age: this.retention.completedSeconds },
+        removeOnFail: { age: this.retention.failedSeconds },
       });
     } catch (error) {
       if (this.redis.status === 'ready') throw error;
       throw new RedisConnectionError(describeTarget(this.options), connectTimeoutMs(this.options), { cause: error });
     }
     await afterTaskPublish.send(name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
-    return new BullmqAsyncResult(call.taskId, this, call.queue);
+    return new BullmqAsyncResult(call.taskId, this.results, this.revokeTask, call.queue);
   }
 
   /** A handle on a task by id; give `queue` when known to spare a search. */
   result(taskId: string, options: { queue?: string } = {}): AsyncResult {
-    return new BullmqAsyncResult(taskId, this, options.queue);
+    return new BullmqAsyncResult(taskId, this.results, this.revokeTask, options.queue);
   }
 
   /**
@@ -127,7 +121,7 @@ export class BullmqExecutor implements TaskExecutor {
   async revoke(taskId: string, options: RevokeOptions = {}): Promise<RevokeOutcome> {
     this.assertOpen();
     const reason = options.reason ?? 'revoked';
-    const found = await this.find(taskId);
+    const found = await this.results.find(taskId);
     const previousState = found.outcome.state;
     const none = { taskId, revoked: false, terminated: false, previousState };
     if (!found.job || previousState === TaskState.SUCCESS || previousState === TaskState.FAILURE || previousState === TaskState.REVOKED) {
@@ -145,7 +139,7 @@ export class BullmqExecutor implements TaskExecutor {
       .exec();
     if (previousState === TaskState.STARTED) return { ...none, revoked: true, terminated: terminate };
     // Waiting or delayed: a worker that takes it anyway sees the revoke and skips it.
-    const removed = await this.queue(found.queue!).remove(taskId).then(
+    const removed = await this.queues.get(found.queue!).remove(taskId).then(
       (count) => count > 0,
       () => false,
     );
@@ -157,49 +151,11 @@ export class BullmqExecutor implements TaskExecutor {
 
   async close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.events.close();
-      await Promise.all([...this.queues.values()].map((queue) => queue.close()));
-      this.queues.clear();
+      await this.results.close();
+      await this.queues.close();
       await this.redis.quit().catch(() => this.redis.disconnect());
     })();
     return this.closing;
-  }
-
-  /** @internal Finds a task in the queues it may be in. */
-  async find(taskId: string, queue?: string): Promise<FoundTask> {
-    for (const name of queue ? [queue] : this.searchQueues()) {
-      // State first: a job read before it finished would lack its result.
-      const state = (await this.queue(name).getJobState(taskId)) as JobState | 'unknown';
-      if (state === 'unknown') continue;
-      const job = await readJobRecord(this.redis, this.queue(name).toKey(taskId), taskId);
-      if (job) return { queue: name, job, outcome: jobOutcome(job, state) };
-    }
-    // A removed job leaves no trace but the revoke: an id nobody knows is PENDING, as in Celery.
-    if ((await this.redis.zscore(tasksKeys.revoked(this.prefix), taskId)) === null) {
-      return { queue, job: undefined, outcome: { state: TaskState.PENDING } };
-    }
-    return { queue, job: undefined, outcome: { state: TaskState.REVOKED, error: new TaskRevokedError(taskId, 'revoked') } };
-  }
-
-  /** @internal Watches for the end of a task; see {@link ResultEvents.watch}. */
-  watch(taskId: string, queue: string | undefined, wake: (end?: JobCompleted) => void): Promise<() => void> {
-    return this.events.watch(taskId, queue ? [queue] : this.searchQueues(), wake);
-  }
-
-  private searchQueues(): string[] {
-    // Queues published to from here count too: a publish-only process knows no task's queue.
-    const known = [...(this.options.queues ?? []), ...(this.options.registry?.queues() ?? []), ...this.queues.keys()];
-    return [...new Set([...known, DEFAULT_QUEUE])];
-  }
-
-  private queue(name: string): Queue {
-    let queue = this.queues.get(name);
-    if (!queue) {
-      queue = new Queue(name, { connection: this.redis, prefix: this.prefix });
-      queue.on('error', () => undefined);
-      this.queues.set(name, queue);
-    }
-    return queue;
   }
 
   private assertOpen(): void {

@@ -6,14 +6,18 @@ import {
   type RevokeOptions,
   type RevokeOutcome,
 } from '@tasks/core';
-import type { BullmqExecutor, FoundTask } from '../publisher/bullmq-executor';
 import type { JobCompleted } from './result-events';
+import type { FoundTask, TaskResults } from './task-results';
+
+/** Revokes a task by id: the executor's `revoke`, given to each handle. */
+export type RevokeTask = (taskId: string, options?: RevokeOptions) => Promise<RevokeOutcome>;
 
 /** A handle on a task published through BullMQ; see `AsyncResult`. */
 export class BullmqAsyncResult implements AsyncResult {
   constructor(
     readonly id: string,
-    private readonly executor: BullmqExecutor,
+    private readonly results: TaskResults,
+    private readonly revokeTask: RevokeTask,
     private queue: string | undefined,
   ) {}
 
@@ -25,7 +29,7 @@ export class BullmqAsyncResult implements AsyncResult {
     const { timeoutMs } = options;
     let wake: (end?: JobCompleted) => void = () => undefined;
     // Watch first, then read: an end that happens in between still wakes us.
-    const stop = await this.executor.watch(this.id, this.queue, (end) => wake(end));
+    const stop = await this.results.watch(this.id, this.queue, (end) => wake(end));
     let timer: NodeJS.Timeout | undefined;
     const timedOut =
       timeoutMs === undefined
@@ -50,11 +54,11 @@ export class BullmqAsyncResult implements AsyncResult {
   }
 
   revoke(options?: RevokeOptions): Promise<RevokeOutcome> {
-    return this.executor.revoke(this.id, options);
+    return this.revokeTask(this.id, options);
   }
 
   private async find(): Promise<FoundTask> {
-    const found = await this.executor.find(this.id, this.queue);
+    const found = await this.results.find(this.id, this.queue);
     this.queue ??= found.queue;
     return found;
   }

@@ -2,9 +2,7 @@ import { TaskFailedError, TaskRevokedError, TaskState, WorkerLostError, type Jso
 import type { JobState } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { readErrorName } from '../message/error-record';
-
-/** BullMQ's reason for a job that stalled more often than `maxStalledCount` allows. */
-export const STALLED_REASON = 'job stalled more than allowable limit';
+import { STALLED_REASON } from '../message/protocol';
 
 export type JobOutcome =
   | { state: typeof TaskState.SUCCESS; result: JsonValue }

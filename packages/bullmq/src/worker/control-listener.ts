@@ -1,16 +1,8 @@
-import { TaskRevokedError, type AttemptAbort } from '@tasks/core';
+import { TaskRevokedError } from '@tasks/core';
+import type { AttemptAbort } from '@tasks/core/internal';
 import type { Redis } from 'ioredis';
 import { tasksKeys } from '../keys';
-
-/** What a revoke publishes on the control channel (after recording it in Redis). */
-export interface RevokeCommand {
-  revoke: string;
-  /** Epoch ms until which the revoke holds. */
-  until: number;
-  /** Abort the attempt if it is running. */
-  terminate: boolean;
-  reason: string;
-}
+import { parseRevokeCommand } from '../message/control-message';
 
 /** Past this many remembered revokes, lapsed ones are dropped. */
 const PRUNE_ABOVE = 10_000;
@@ -81,7 +73,7 @@ export class ControlListener {
   }
 
   private onMessage(message: string): void {
-    const command = parse(message);
+    const command = parseRevokeCommand(message);
     if (!command) return;
     this.remember(command.revoke, command.until);
     if (command.terminate) this.running.get(command.revoke)?.abort(new TaskRevokedError(command.revoke, command.reason));
@@ -92,20 +84,5 @@ export class ControlListener {
     if (this.revoked.size <= PRUNE_ABOVE) return;
     const now = Date.now();
     for (const [id, lapses] of this.revoked) if (lapses <= now) this.revoked.delete(id);
-  }
-}
-
-function parse(message: string): RevokeCommand | undefined {
-  try {
-    const command = JSON.parse(message) as Partial<Record<keyof RevokeCommand, unknown>>;
-    if (typeof command.revoke !== 'string' || typeof command.until !== 'number') return undefined;
-    return {
-      revoke: command.revoke,
-      until: command.until,
-      terminate: command.terminate === true,
-      reason: typeof command.reason === 'string' ? command.reason : 'revoked',
-    };
-  } catch {
-    return undefined;
   }
 }

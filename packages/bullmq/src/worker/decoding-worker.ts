@@ -1,7 +1,5 @@
 import { Worker, type Job, type JobJson } from 'bullmq';
-
-/** Key of the stand-in data given to a job whose stored data is not JSON. */
-export const UNDECODABLE = '__undecodable__';
+import { UNDECODABLE } from '../message/protocol';
 
 /**
  * A BullMQ `Worker` that turns a job whose stored data is not JSON into a job the

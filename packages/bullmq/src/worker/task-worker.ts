@@ -1,5 +1,4 @@
 import {
-  AttemptAbort,
   DEFAULT_QUEUE,
   TaskRevokedError,
   taskFailure,
@@ -7,20 +6,17 @@ import {
   taskRejected,
   taskRevoked,
   taskUnknown,
-  tasksLogger,
   TaskState,
-  toError,
-  traceAttempt,
   UnknownTaskError,
   WorkerLostError,
   workerInit,
   workerReady,
   workerShutdown,
   workerShuttingDown,
-  type AttemptOutcome,
   type TaskDefinition,
   type TaskRequest,
 } from '@tasks/core';
+import { AttemptAbort, tasksLogger, toError, traceAttempt, type AttemptOutcome } from '@tasks/core/internal';
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
@@ -28,13 +24,13 @@ import { createRedis, openRedis } from '../connection/redis-client';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { FinalFailure, RetryScheduled } from '../message/error-record';
 import { decodeTaskMessage, type TaskJobData } from '../message/task-message.codec';
-import { TASKS_BACKOFF } from '../publisher/bullmq-executor';
-import { STALLED_REASON } from '../results/job-outcome';
+import { STALLED_REASON, TASKS_BACKOFF } from '../message/protocol';
 import { DecodingWorker } from './decoding-worker';
 import { DrainDeadline, LEFT_FOR_ANOTHER_WORKER, settlesWithin } from './drain-deadline';
 import { RateLimiter } from './rate-limiter';
+import { isBullmqUnrecoverable } from './unrecoverable';
 import { ControlListener } from './control-listener';
-import type { CloseWorkerOptions, TaskWorkerOptions } from './worker-options';
+import { resolveWorkerSettings, type CloseWorkerOptions, type TaskWorkerOptions, type WorkerSettings } from './worker-options';
 
 export type { CloseWorkerOptions, TaskWorkerOptions } from './worker-options';
 
@@ -57,6 +53,7 @@ export class TaskWorker {
   readonly queues: readonly string[];
   readonly concurrency: number;
   private readonly prefix: string;
+  private readonly settings: WorkerSettings;
   private readonly workers: Worker[] = [];
   private readonly deadline = new DrainDeadline();
   private connection: Redis | undefined;
@@ -68,7 +65,8 @@ export class TaskWorker {
   constructor(private readonly options: TaskWorkerOptions) {
     const registryQueues = options.registry.queues();
     this.queues = options.queues ?? (registryQueues.length > 0 ? registryQueues : [DEFAULT_QUEUE]);
-    this.concurrency = options.concurrency ?? BULLMQ_DEFAULTS.concurrency;
+    this.settings = resolveWorkerSettings(options);
+    this.concurrency = this.settings.concurrency;
     this.name = options.name ?? `tasks@${hostname()}:${process.pid}`;
     this.prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
   }
@@ -110,9 +108,9 @@ export class TaskWorker {
       prefix: this.prefix,
       concurrency: this.concurrency,
       name: this.name,
-      lockDuration: this.options.lockDurationMs ?? BULLMQ_DEFAULTS.lockDurationMs,
-      stalledInterval: this.options.stalledIntervalMs ?? BULLMQ_DEFAULTS.stalledIntervalMs,
-      maxStalledCount: this.options.maxStalledCount ?? BULLMQ_DEFAULTS.maxStalledCount,
+      lockDuration: this.settings.lockDurationMs,
+      stalledInterval: this.settings.stalledIntervalMs,
+      maxStalledCount: this.settings.maxStalledCount,
       settings: {
         // The tracer already chose the delay (backoff, jitter or `retry({ delayMs })`).
         backoffStrategy: (_attempts: number, type?: string, error?: Error) =>
@@ -184,7 +182,7 @@ export class TaskWorker {
     const abort = new AttemptAbort();
     const untrack = this.control!.track(request.id, abort);
     try {
-      return await traceAttempt(task, request, { abort, timeLimitGraceMs: this.options.abortGraceMs });
+      return await traceAttempt(task, request, { abort, timeLimitGraceMs: this.settings.timeLimitGraceMs, isUnrecoverable: isBullmqUnrecoverable });
     } finally {
       untrack();
     }
@@ -230,7 +228,7 @@ export class TaskWorker {
     await this.starting?.catch(() => undefined);
     const processSignal = options.processSignal;
     await workerShuttingDown.send(this.name, { how: 'warm', processSignal });
-    const timeoutMs = this.options.shutdownTimeoutMs ?? BULLMQ_DEFAULTS.shutdownTimeoutMs;
+    const timeoutMs = this.settings.shutdownTimeoutMs;
     const closed = Promise.all(this.workers.map((worker) => worker.close()));
     const finished = await settlesWithin(closed, timeoutMs);
     if (!finished) {

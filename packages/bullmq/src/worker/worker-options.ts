@@ -1,4 +1,5 @@
 import type { TaskRegistry } from '@tasks/core';
+import { BULLMQ_DEFAULTS } from '../defaults';
 import type { BullmqConnectionOptions } from '../options';
 
 /** Options of a {@link TaskWorker}. */
@@ -31,11 +32,33 @@ export interface TaskWorkerOptions extends BullmqConnectionOptions {
   /** How many times a task may stall and run again before it fails with `WorkerLostError`. Default: 1. */
   maxStalledCount?: number;
   /** After an abort (time limit, terminate), how long a body may take to stop. Default: 1000. */
-  abortGraceMs?: number;
+  timeLimitGraceMs?: number;
 }
 
 /** Options of {@link TaskWorker.close}. */
 export interface CloseWorkerOptions {
   /** The process signal behind the shutdown, reported by the worker signals. */
   processSignal?: string;
+}
+
+/** Worker tuning with every default applied, once, in the worker's constructor. */
+export interface WorkerSettings {
+  readonly concurrency: number;
+  readonly shutdownTimeoutMs: number;
+  readonly lockDurationMs: number;
+  readonly stalledIntervalMs: number;
+  readonly maxStalledCount: number;
+  readonly timeLimitGraceMs: number;
+}
+
+/** Applies {@link BULLMQ_DEFAULTS} to what `options` leaves out. */
+export function resolveWorkerSettings(options: TaskWorkerOptions): WorkerSettings {
+  return {
+    concurrency: options.concurrency ?? BULLMQ_DEFAULTS.concurrency,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? BULLMQ_DEFAULTS.shutdownTimeoutMs,
+    lockDurationMs: options.lockDurationMs ?? BULLMQ_DEFAULTS.lockDurationMs,
+    stalledIntervalMs: options.stalledIntervalMs ?? BULLMQ_DEFAULTS.stalledIntervalMs,
+    maxStalledCount: options.maxStalledCount ?? BULLMQ_DEFAULTS.maxStalledCount,
+    timeLimitGraceMs: options.timeLimitGraceMs ?? BULLMQ_DEFAULTS.timeLimitGraceMs,
+  };
 }

@@ -51,7 +51,7 @@ describe('revoke', () => {
       },
       { name: 'revoke.flaky', maxRetries: 2, autoretryFor: [Error], retryBackoff: { type: 'fixed', delayMs: 0 } },
     );
-    harness = await startHarness(registry, { abortGraceMs: 100 });
+    harness = await startHarness(registry, { timeLimitGraceMs: 100 });
   });
   beforeEach(() => {
     started = deferred<TaskContext>();
@@ -127,7 +127,7 @@ describe('revoke', () => {
     expect(failures.events).toEqual([]);
   });
 
-  it('terminates a running task that ignores its abort signal once abortGraceMs has passed', async () => {
+  it('terminates a running task that ignores its abort signal once timeLimitGraceMs has passed', async () => {
     const result = await harness.executor.delay('revoke.stubborn');
     await started.promise;
 

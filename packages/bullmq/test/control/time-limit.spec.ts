@@ -37,7 +37,7 @@ describe('time limits', () => {
     });
     registry.register((a: number, b: number) => a + b, { name: 'limit.add' });
     // One task at a time: a stuck body must not keep the worker from the next task.
-    harness = await startHarness(registry, { concurrency: 1, abortGraceMs: GRACE_MS });
+    harness = await startHarness(registry, { concurrency: 1, timeLimitGraceMs: GRACE_MS });
   });
   beforeEach(() => {
     failures = new SignalCapture(taskFailure);

@@ -1,4 +1,5 @@
 import { SignalAlreadyDefinedError } from '../errors/signal-already-defined.error';
+import { UnknownSignalError } from '../errors/unknown-signal.error';
 import { Signal } from './signal';
 
 /** Every signal of the process by name: names are unique, built-in or custom. */
@@ -30,4 +31,14 @@ export function defineSignal<Payload extends object>(name: string): Signal<Paylo
 /** The signal defined with this name, if any. */
 export function findSignal(name: string): Signal<object> | undefined {
   return signalsByName.get(name);
+}
+
+/**
+ * The signal defined with this name; throws {@link UnknownSignalError} (naming
+ * `source`, the class and method that asked, when given) if there is none.
+ */
+export function requireSignal(name: string, source?: string): Signal<object> {
+  const signal = signalsByName.get(name);
+  if (!signal) throw new UnknownSignalError(name, source);
+  return signal;
 }

@@ -1,6 +1,6 @@
 export * from './builtin-payloads';
 export * from './builtins';
-export { defineSignal, findSignal } from './define-signal';
+export { defineSignal, findSignal, requireSignal } from './define-signal';
 export { Signal } from './signal';
 export type { AnySignal, ConnectOptions, DisconnectOptions, Receiver, SignalEventOf, SignalResponse } from './signal';
 export type { SignalEvent, SignalMap, SignalName, SignalRef } from './signal-map';

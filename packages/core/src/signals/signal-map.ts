@@ -1,48 +1,24 @@
-import type {
-  AfterTaskPublishPayload,
-  BeforeTaskPublishPayload,
-  TaskFailurePayload,
-  TaskInternalErrorPayload,
-  TaskPostrunPayload,
-  TaskPrerunPayload,
-  TaskReceivedPayload,
-  TaskRejectedPayload,
-  TaskRetryPayload,
-  TaskRevokedPayload,
-  TaskSuccessPayload,
-  TaskUnknownPayload,
-  WorkerPayload,
-  WorkerShutdownPayload,
-} from './builtin-payloads';
-import type { AnySignal, SignalEventOf } from './signal';
+import type { AnySignal, Signal, SignalEventOf } from './signal';
+import type { builtinSignals } from './builtins';
+
+/** The payload type a `Signal` carries. */
+type PayloadOf<S> = S extends Signal<infer Payload> ? Payload : never;
+
+/** The built-in signals' names and payloads, read from the one catalogue, `builtinSignals`. */
+type BuiltinSignalMap = { [Name in keyof typeof builtinSignals]: PayloadOf<(typeof builtinSignals)[Name]> };
 
 /**
- * Signal names and their payloads. Add your own signals by declaration merging,
- * so that they are type-checked by name wherever a name is accepted:
+ * Signal names and their payloads: the built-in ones, and yours. Add your own
+ * signals by declaration merging, so that they are type-checked by name wherever
+ * a name is accepted:
  *
  * @example
  * declare module '@tasks/core' {
  *   interface SignalMap { order_placed: OrderPlaced }
  * }
  */
-export interface SignalMap {
-  before_task_publish: BeforeTaskPublishPayload;
-  after_task_publish: AfterTaskPublishPayload;
-  task_received: TaskReceivedPayload;
-  task_prerun: TaskPrerunPayload;
-  task_success: TaskSuccessPayload;
-  task_retry: TaskRetryPayload;
-  task_failure: TaskFailurePayload;
-  task_postrun: TaskPostrunPayload;
-  task_revoked: TaskRevokedPayload;
-  task_unknown: TaskUnknownPayload;
-  task_rejected: TaskRejectedPayload;
-  task_internal_error: TaskInternalErrorPayload;
-  worker_init: WorkerPayload;
-  worker_ready: WorkerPayload;
-  worker_shutting_down: WorkerShutdownPayload;
-  worker_shutdown: WorkerShutdownPayload;
-}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an interface, so users can merge into it
+export interface SignalMap extends BuiltinSignalMap {}
 
 /** A signal name known to {@link SignalMap}. */
 export type SignalName = keyof SignalMap & string;

@@ -1,0 +1,56 @@
+import { TaskRevokedError, TaskState } from '@tasks/core';
+import type { JobState } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { tasksKeys } from '../keys';
+import type { QueueSet } from '../queues/queue-set';
+import { jobOutcome, readJobRecord, type JobOutcome, type JobRecord } from './job-outcome';
+import { ResultEvents, type JobCompleted } from './result-events';
+
+/** A task found in Redis: its queue, its job (if still kept) and its state. */
+export interface FoundTask {
+  queue: string | undefined;
+  job: JobRecord | undefined;
+  outcome: JobOutcome;
+}
+
+/**
+ * Reads tasks' states and results from Redis, and watches for their end: what
+ * `AsyncResult` and revoke need, apart from publishing.
+ */
+export class TaskResults {
+  private readonly events: ResultEvents;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly queues: QueueSet,
+    openEventsConnection: (queue: string) => Redis,
+  ) {
+    this.events = new ResultEvents(prefix, openEventsConnection);
+  }
+
+  /** Finds a task in `queue`, or in every queue it may be in. */
+  async find(taskId: string, queue?: string): Promise<FoundTask> {
+    for (const name of queue ? [queue] : this.queues.searchable()) {
+      // State first: a job read before it finished would lack its result.
+      const state = (await this.queues.get(name).getJobState(taskId)) as JobState | 'unknown';
+      if (state === 'unknown') continue;
+      const job = await readJobRecord(this.redis, this.queues.get(name).toKey(taskId), taskId);
+      if (job) return { queue: name, job, outcome: jobOutcome(job, state) };
+    }
+    // A job that is no longer kept leaves no trace but the revoke: an id nobody knows is PENDING, as in Celery.
+    if ((await this.redis.zscore(tasksKeys.revoked(this.prefix), taskId)) === null) {
+      return { queue, job: undefined, outcome: { state: TaskState.PENDING } };
+    }
+    return { queue, job: undefined, outcome: { state: TaskState.REVOKED, error: new TaskRevokedError(taskId, 'revoked') } };
+  }
+
+  /** Watches for the end of a task; see {@link ResultEvents.watch}. */
+  watch(taskId: string, queue: string | undefined, wake: (end?: JobCompleted) => void): Promise<() => void> {
+    return this.events.watch(taskId, queue ? [queue] : this.queues.searchable(), wake);
+  }
+
+  close(): Promise<void> {
+    return this.events.close();
+  }
+}
