@@ -1,4 +1,4 @@
-import { BullmqExecutor, TaskWorker } from '@tasks/bullmq';
+import { BullmqExecutor, TaskWorker, type TaskWorkerOptions } from '@tasks/bullmq';
 import { DEFAULT_QUEUE, taskPostrun, taskPrerun, taskSuccess, TaskRegistry } from '@tasks/core';
 import { Queue, Worker, type JobsOptions } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -121,7 +121,12 @@ export async function startRawWorker(prefix: string, concurrency: number, countd
  * `task_success` and `task_postrun` as an app that listens to task signals has;
  * the prerun and postrun ones mark `countdown`.
  */
-export async function startTaskWorker(prefix: string, concurrency: number, countdown: Countdown): Promise<RunningWorker> {
+export async function startTaskWorker(
+  prefix: string,
+  concurrency: number,
+  countdown: Countdown,
+  options: Pick<TaskWorkerOptions, 'telemetry'> = {},
+): Promise<RunningWorker> {
   const offs = [
     taskPrerun.connect(() => countdown.start()),
     taskSuccess.connect(() => undefined),
@@ -136,6 +141,7 @@ export async function startTaskWorker(prefix: string, concurrency: number, count
     lockDurationMs: WORKER_SETTINGS.lockDuration,
     stalledIntervalMs: WORKER_SETTINGS.stalledInterval,
     maxStalledCount: WORKER_SETTINGS.maxStalledCount,
+    ...options,
   });
   await worker.start();
   return {

@@ -14,6 +14,7 @@ import { latencyScenarios } from './scenarios/latency';
 import { memoryScenarios } from './scenarios/memory';
 import { processingScenarios } from './scenarios/processing';
 import { signalDispatchScenarios } from './scenarios/signal-dispatch';
+import { telemetryScenarios } from './scenarios/telemetry';
 
 type Group = (config: BenchConfig) => Promise<ScenarioResult | ScenarioResult[]>;
 
@@ -28,6 +29,7 @@ const GROUPS: Record<string, Group> = {
   enqueue: enqueueScenarios,
   latency: latencyScenarios,
   memory: memoryScenarios,
+  telemetry: telemetryScenarios,
 };
 
 async function main(): Promise<void> {

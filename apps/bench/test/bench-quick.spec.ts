@@ -13,6 +13,8 @@ const EXPECTED_ROWS = [
   'process-c50-cpu',
   'process-c1',
   'process-c1-cpu',
+  'process-c50-otel-idle',
+  'process-c50-otel',
   'enqueue-concurrent',
   'enqueue-sequential',
   'enqueue-delay-vs-add-loop',

@@ -9,6 +9,7 @@ export const BULLMQ_DEFAULTS = {
   connection: 'redis://127.0.0.1:6379',
   prefix: 'tasks',
   connectTimeoutMs: 5000,
+  telemetry: true,
   concurrency: 10,
   shutdownTimeoutMs: 30_000,
   lockDurationMs: 10_000,

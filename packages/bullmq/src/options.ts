@@ -11,6 +11,11 @@ export interface BullmqConnectionOptions {
   prefix?: string;
   /** Fail with `RedisConnectionError` when Redis does not answer within this long. Default: 5000. */
   connectTimeoutMs?: number;
+  /**
+   * OpenTelemetry spans for publishes and attempts, when `@opentelemetry/api` is
+   * installed and a tracer provider is registered. Default: true.
+   */
+  telemetry?: boolean;
 }
 
 /** How long finished tasks (and so their results) are kept in Redis. */

@@ -63,6 +63,11 @@ export interface TasksModuleOptions {
   connectTimeoutMs?: number;
   /** How long results are kept. Default: a day for successes, a week for failures. */
   results?: ResultRetention;
+  /**
+   * OpenTelemetry spans (`publish <task>`, `run <task>`) when `@opentelemetry/api`
+   * is installed and a tracer provider is registered. Default: true.
+   */
+  telemetry?: boolean;
 }
 
 /** {@link TasksWorkerOptions} with every default applied. */
@@ -86,6 +91,7 @@ export interface ResolvedTasksOptions {
   readonly shutdownTimeoutMs: number;
   readonly connectTimeoutMs: number;
   readonly results: ResultRetention | undefined;
+  readonly telemetry: boolean;
 }
 
 /** The one place where the module's defaults are applied. */
@@ -100,6 +106,7 @@ export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedT
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? BULLMQ_DEFAULTS.shutdownTimeoutMs,
     connectTimeoutMs: options.connectTimeoutMs ?? BULLMQ_DEFAULTS.connectTimeoutMs,
     results: options.results,
+    telemetry: options.telemetry ?? BULLMQ_DEFAULTS.telemetry,
   };
 }
 

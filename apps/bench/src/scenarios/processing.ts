@@ -3,7 +3,7 @@ import { Countdown, fillRaw, fillTasks, QUEUE, startRawWorker, startTaskWorker, 
 import { waitForCompleted, withPrefix } from '../redis';
 import { alternate, metric, scenarioResult, type ScenarioResult } from '../scenario';
 
-type StartWorker = (prefix: string, concurrency: number, countdown: Countdown) => Promise<RunningWorker>;
+export type StartWorker = (prefix: string, concurrency: number, countdown: Countdown) => Promise<RunningWorker>;
 
 /**
  * Processing throughput: a queue filled beforehand with `count` no-op jobs is
@@ -43,7 +43,8 @@ export async function processingScenarios(config: BenchConfig, concurrency: numb
   ];
 }
 
-async function drain(
+/** Fills a queue of its own with `count` tasks, then times one worker draining it. */
+export async function drain(
   label: string,
   fill: (prefix: string, count: number) => Promise<void>,
   start: StartWorker,

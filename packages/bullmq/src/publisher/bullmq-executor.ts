@@ -10,7 +10,7 @@ import {
   type TaskExecutor,
   type TaskRegistry,
 } from '@tasks/core';
-import { preparePublish } from '@tasks/core/internal';
+import { preparePublish, type PreparedPublish } from '@tasks/core/internal';
 import type { Redis } from 'ioredis';
 import { connectTimeoutMs, createRedis, describeTarget, openRedis, requireReady } from '../connection/redis-client';
 import { BULLMQ_DEFAULTS } from '../defaults';
@@ -22,6 +22,7 @@ import type { BullmqConnectionOptions, ResultRetention } from '../options';
 import { QueueSet } from '../queues/queue-set';
 import { BullmqAsyncResult } from '../results/bullmq-async-result';
 import { TaskResults } from '../results/task-results';
+import { TaskTelemetry } from '../telemetry/task-telemetry';
 
 /** Options of {@link BullmqExecutor.connect}. */
 export interface BullmqExecutorOptions extends BullmqConnectionOptions {
@@ -58,6 +59,7 @@ export class BullmqExecutor implements TaskExecutor {
   private readonly results: TaskResults;
   private readonly prefix: string;
   private readonly retention: Required<ResultRetention>;
+  private readonly telemetry: TaskTelemetry;
   private readonly revokeTask = (taskId: string, options?: RevokeOptions) => this.revoke(taskId, options);
   private closing: Promise<void> | undefined;
 
@@ -66,6 +68,7 @@ export class BullmqExecutor implements TaskExecutor {
     private readonly options: BullmqExecutorOptions,
   ) {
     this.prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
+    this.telemetry = new TaskTelemetry(options.telemetry ?? BULLMQ_DEFAULTS.telemetry);
     this.retention = {
       completedSeconds: options.results?.completedSeconds ?? BULLMQ_DEFAULTS.completedSeconds,
       failedSeconds: options.results?.failedSeconds ?? BULLMQ_DEFAULTS.failedSeconds,
@@ -87,6 +90,12 @@ export class BullmqExecutor implements TaskExecutor {
 
   async applyAsync(name: string, args: readonly unknown[] = [], options: PublishOptions = {}): Promise<AsyncResult> {
     this.assertOpen();
+    const call = await this.telemetry.publish(name, options, (traced) => this.publish(name, args, traced));
+    return new BullmqAsyncResult(call.taskId, this.results, this.revokeTask, call.queue);
+  }
+
+  /** Prepares (firing `before_task_publish`), writes the job, and fires `after_task_publish`. */
+  private async publish(name: string, args: readonly unknown[], options: PublishOptions): Promise<PreparedPublish> {
     const call = await preparePublish(name, args, options, this.options.registry);
     // During an outage, fail now rather than leave the job in ioredis' offline queue.
     await requireReady(this.redis, this.options);
@@ -105,7 +114,7 @@ export class BullmqExecutor implements TaskExecutor {
       throw new RedisConnectionError(describeTarget(this.options), connectTimeoutMs(this.options), { cause: error });
     }
     await afterTaskPublish.send(name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
-    return new BullmqAsyncResult(call.taskId, this.results, this.revokeTask, call.queue);
+    return call;
   }
 
   /** A handle on a task by id; give `queue` when known to spare a search. */

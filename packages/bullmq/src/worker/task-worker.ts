@@ -30,6 +30,7 @@ import { DrainDeadline, LEFT_FOR_ANOTHER_WORKER, settlesWithin } from './drain-d
 import { RateLimiter } from './rate-limiter';
 import { isBullmqUnrecoverable } from './unrecoverable';
 import { ControlListener } from './control-listener';
+import { TaskTelemetry } from '../telemetry/task-telemetry';
 import { resolveWorkerSettings, type CloseWorkerOptions, type TaskWorkerOptions, type WorkerSettings } from './worker-options';
 
 export type { CloseWorkerOptions, TaskWorkerOptions } from './worker-options';
@@ -54,6 +55,7 @@ export class TaskWorker {
   readonly concurrency: number;
   private readonly prefix: string;
   private readonly settings: WorkerSettings;
+  private readonly telemetry: TaskTelemetry;
   private readonly workers: Worker[] = [];
   private readonly deadline = new DrainDeadline();
   private connection: Redis | undefined;
@@ -69,6 +71,7 @@ export class TaskWorker {
     this.concurrency = this.settings.concurrency;
     this.name = options.name ?? `tasks@${hostname()}:${process.pid}`;
     this.prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
+    this.telemetry = new TaskTelemetry(options.telemetry ?? BULLMQ_DEFAULTS.telemetry);
   }
 
   /**
@@ -182,7 +185,9 @@ export class TaskWorker {
     const abort = new AttemptAbort();
     const untrack = this.control!.track(request.id, abort);
     try {
-      return await traceAttempt(task, request, { abort, timeLimitGraceMs: this.settings.timeLimitGraceMs, isUnrecoverable: isBullmqUnrecoverable });
+      return await this.telemetry.run(task, request, () =>
+        traceAttempt(task, request, { abort, timeLimitGraceMs: this.settings.timeLimitGraceMs, isUnrecoverable: isBullmqUnrecoverable }),
+      );
     } finally {
       untrack();
     }
