@@ -53,6 +53,8 @@ export interface BenchArgs {
   config: BenchConfig;
   /** Scenario groups to run (all when empty), e.g. `--only process,latency`. */
   only: readonly string[];
+  /** `--against celery`: run the side-by-side comparison with Celery instead of the usual groups. */
+  against: 'celery' | undefined;
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -61,10 +63,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     options: {
       quick: { type: 'boolean', default: false },
       only: { type: 'string', default: '' },
+      against: { type: 'string' },
     },
     strict: true,
   });
+  if (values.against !== undefined && values.against !== 'celery') {
+    throw new Error(`--against ${values.against}: the only system to compare against is celery (--against celery).`);
+  }
   return {
+    against: values.against,
     config: values.quick ? QUICK : FULL,
     only: values.only.split(',').map((name) => name.trim()).filter((name) => name !== ''),
   };

@@ -8,6 +8,7 @@ import type { BenchReport } from './report/bench-report';
 import { formatTable } from './report/format-table';
 import { writeJsonReport } from './report/write-json';
 import type { ScenarioResult } from './scenario';
+import { celeryInstalled, celeryScenarios } from './scenarios/celery';
 import { eagerScenario } from './scenarios/eager';
 import { enqueueScenarios } from './scenarios/enqueue';
 import { latencyScenarios } from './scenarios/latency';
@@ -33,14 +34,21 @@ const GROUPS: Record<string, Group> = {
 };
 
 async function main(): Promise<void> {
-  const { config, only } = parseBenchArgs(process.argv.slice(2));
-  const unknown = only.filter((name) => !(name in GROUPS));
-  if (unknown.length > 0) throw new Error(`unknown scenario group(s) ${unknown.join(', ')}; known: ${Object.keys(GROUPS).join(', ')}`);
+  const { config, only: asked, against } = parseBenchArgs(process.argv.slice(2));
+  // The comparison with Celery is a run of its own: `--against celery`.
+  const groups: Record<string, Group> = against === 'celery' ? { celery: celeryScenarios } : GROUPS;
+  const only = against === 'celery' ? [] : asked;
+  if (against === 'celery' && !celeryInstalled()) {
+    console.log('bench: Celery is not installed, so there is nothing to compare against; install it with `apt-get install -y python3-celery celery python3-redis` (Debian).');
+    return;
+  }
+  const unknown = only.filter((name) => !(name in groups));
+  if (unknown.length > 0) throw new Error(`unknown scenario group(s) ${unknown.join(', ')}; known: ${Object.keys(groups).join(', ')}`);
   const started = performance.now();
   const date = new Date().toISOString();
   const machine = await describeMachine();
   const scenarios: ScenarioResult[] = [];
-  for (const [name, group] of Object.entries(GROUPS)) {
+  for (const [name, group] of Object.entries(groups)) {
     if (only.length > 0 && !only.includes(name)) continue;
     const groupStarted = performance.now();
     process.stderr.write(`bench: ${name}…`);

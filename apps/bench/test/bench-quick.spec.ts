@@ -90,3 +90,21 @@ describe('pnpm bench --quick', () => {
     }
   });
 });
+
+describe('pnpm bench --against celery', () => {
+  beforeAll(() => run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(BENCH_DIR, 'tsconfig.build.json')]), 60_000);
+
+  it('without Celery, says how to install it in one line and writes no report', async () => {
+    const { stdout, stderr } = await run(process.execPath, [join(BENCH_DIR, 'dist', 'main.js'), '--quick', '--against', 'celery'], {
+      env: { ...process.env, BENCH_CELERY_PYTHON: '/nonexistent/python3' },
+    });
+    expect(stdout.trim().split('\n')).toEqual([expect.stringContaining('apt-get install -y python3-celery celery python3-redis')]);
+    expect(stderr).toBe('');
+  }, 60_000);
+
+  it('refuses a system it can not compare against, naming the one it can', async () => {
+    await expect(run(process.execPath, [join(BENCH_DIR, 'dist', 'main.js'), '--against', 'rq'])).rejects.toMatchObject({
+      stderr: expect.stringContaining('--against rq: the only system to compare against is celery'),
+    });
+  });
+});
