@@ -10,6 +10,7 @@ export { rateLimitIntervalMs } from './worker/rate-limiter';
 export { BullmqSchedules } from './schedules/bullmq-schedules';
 export type { ReconcileOutcome } from './schedules/bullmq-schedules';
 export { EagerSchedules } from './schedules/eager-schedules';
+export { checkSchedules } from './schedules/declared-schedules';
 export type { DeclaredSchedules } from './schedules/declared-schedules';
 export { nextRunAt } from './schedules/next-run';
 export type { ScheduleTimes } from './schedules/next-run';

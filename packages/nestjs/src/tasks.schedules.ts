@@ -1,18 +1,26 @@
-import { BullmqExecutor, EagerSchedules } from '@tasks/bullmq';
+import { BullmqExecutor, checkSchedules, EagerSchedules } from '@tasks/bullmq';
 import type { TaskExecutor, TaskRegistry, TaskSchedules } from '@tasks/core';
 import type { ResolvedTasksOptions } from './tasks.options';
 
 /**
- * The app's schedules at bootstrap: the `@Task({ schedule })` of its registry and the
- * module's `schedules`, checked (an invalid one fails bootstrap naming it) and
- * reconciled with Redis; in eager mode kept in memory and never run on their own.
+ * Checks the app's schedules (the `@Task({ schedule })` of its registry and the module's
+ * `schedules`) before anything connects: bad input fails bootstrap naming the task or id.
+ */
+export function checkAppSchedules(options: ResolvedTasksOptions, registry: TaskRegistry): void {
+  checkSchedules({ registry, schedules: options.schedules });
+}
+
+/**
+ * The app's schedules once the executor is up: reconciled with Redis, or in eager
+ * mode kept in memory and never run on their own.
  */
 export async function startSchedules(options: ResolvedTasksOptions, registry: TaskRegistry, executor: TaskExecutor): Promise<TaskSchedules> {
+  const declared = { registry, schedules: options.schedules };
   if (executor instanceof BullmqExecutor) {
-    await executor.schedules.reconcile({ registry, schedules: options.schedules });
+    await executor.schedules.reconcile(declared);
     return executor.schedules;
   }
   const schedules = new EagerSchedules(executor, registry);
-  await schedules.reconcile({ registry, schedules: options.schedules });
+  await schedules.reconcile(declared);
   return schedules;
 }

@@ -19,7 +19,7 @@ const CONFIG = 'TasksModule.forRoot({ schedules })';
  * task is not registered here and that names no `options.queue` (which says the
  * task lives in other processes; a warning is logged then).
  */
-export function declaredSchedules({ registry, schedules = {} }: DeclaredSchedules): ParsedSchedule[] {
+export function declaredSchedules({ registry, schedules = {} }: DeclaredSchedules, { warn = true } = {}): ParsedSchedule[] {
   const declared = new Map<string, ParsedSchedule>();
   for (const name of registry.names()) {
     const task = registry.get(name)!;
@@ -33,11 +33,19 @@ export function declaredSchedules({ registry, schedules = {} }: DeclaredSchedule
     const schedule = parseSchedule(id, spec?.task, spec, { source: 'config', declaredIn: CONFIG, registry });
     if (registry.get(schedule.task) === undefined) {
       if (schedule.options.queue === undefined) throw new UnknownScheduleTaskError(id, schedule.task);
-      tasksLogger().warn(
+      if (warn) tasksLogger().warn(
         `Schedule '${id}': task "${schedule.task}" is not registered in this process; its ticks go to queue '${schedule.queue}' for the workers that run it.`,
       );
     }
     declared.set(id, schedule);
   }
   return [...declared.values()];
+}
+
+/**
+ * Checks the schedules a process declares without touching Redis, so that bad input
+ * fails a bootstrap before any connection is made; throws as `BullmqSchedules.reconcile()` would.
+ */
+export function checkSchedules(declared: DeclaredSchedules): void {
+  declaredSchedules(declared, { warn: false });
 }
