@@ -19,7 +19,7 @@ const TICK_ID = /^repeat:(.+):(\d+)$/;
  * as the schedule's last run. Jobs that are not ticks are returned unchanged.
  */
 export async function receiveTick(job: Job, data: TaskJobData, taskName: string, redis: Redis, prefix: string): Promise<TaskJobData> {
-  const match = job.repeatJobKey === undefined ? null : TICK_ID.exec(String(job.id));
+  const match = TICK_ID.exec(String(job.id));
   if (match === null) return data;
   const [, scheduleId, due] = match as unknown as [string, string, string];
   const scheduledFor = Number(due);

@@ -156,7 +156,7 @@ export class TaskWorker {
       throw new DelayedError();
     }
     // A schedule's tick: its headers, due time and publish notices, as if a publisher had sent it.
-    data = await receiveTick(job, data, task.name, this.connection!, this.prefix);
+    if (job.repeatJobKey !== undefined) data = await receiveTick(job, data, task.name, this.connection!, this.prefix);
     const request: TaskRequest = {
       id: taskId,
       name: task.name,
