@@ -3,6 +3,7 @@ import {
   InvalidScheduleError,
   TaskContext,
   TaskRegistry,
+  TaskRevokedError,
   taskFailure,
   taskPostrun,
   taskRevoked,
@@ -102,6 +103,8 @@ describe('schedule ticks', () => {
         { scheduleId: 'flaky', scheduledFor },
       ]);
       expect(signals.headers.every((headers) => headers.scheduleId === 'flaky' && headers.scheduledFor === scheduledFor)).toBe(true);
+      // The outcome is stored once the attempt ended, just after task_postrun.
+      await expect(executor.result(taskId).get({ timeoutMs: 10_000 })).rejects.toMatchObject({ name: 'Flaky', message: 'not today' });
       expect(await executor.result(taskId).state()).toBe(TaskState.FAILURE);
       const listed = await executor.schedules.get('flaky');
       expect(listed?.last?.toISOString()).toBe(scheduledFor);
@@ -141,6 +144,7 @@ describe('schedule ticks', () => {
       await startWorker();
       const event = await revoked.promise;
       expect(event).toMatchObject({ expired: true, reason: 'expired' });
+      await expect(executor.result(event.taskId).get({ timeoutMs: 10_000 })).rejects.toThrow(TaskRevokedError);
       expect(await executor.result(event.taskId).state()).toBe(TaskState.REVOKED);
     } finally {
       off();
