@@ -88,6 +88,11 @@ describe('TasksModule schedules', () => {
       await expect(result.get()).resolves.toBe('digest for 5');
       expect(digests.runs).toHaveLength(1);
       expect(digests.runs[0]!.headers).toEqual({ scheduleId: 'often', scheduledFor: (await tasks.schedules.get('often'))!.last!.toISOString() });
+
+      await expect(tasks.schedules.upsert('digest.hourly', { task: 'digest.hourly', every: '1m' })).rejects.toThrow(/is a code schedule/);
+      await tasks.schedules.upsert('later', { task: 'digest.build', cron: '0 4 * * *', args: [9] });
+      expect(await tasks.schedules.remove('later')).toBe(true);
+      expect(digests.runs).toHaveLength(1);
     });
   });
 

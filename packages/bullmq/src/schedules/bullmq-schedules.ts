@@ -1,5 +1,4 @@
 import {
-  InvalidScheduleError,
   SCHEDULE_ID_HEADER,
   SCHEDULED_FOR_HEADER,
   UnknownScheduleError,
@@ -16,7 +15,7 @@ import { taskJobOptions } from '../publisher/task-job-options';
 import type { QueueSet } from '../queues/queue-set';
 import { declaredSchedules, type DeclaredSchedules } from './declared-schedules';
 import { parseSchedule } from './parse-schedule';
-import { fingerprint, scheduleInfo, type ParsedSchedule } from './parsed-schedule';
+import { assertRuntimeUpsert, fingerprint, scheduleInfo, type ParsedSchedule } from './parsed-schedule';
 import { recordLastRun, ScheduleStore } from './schedule-store';
 import { tickTemplate } from './tick-template';
 
@@ -57,14 +56,7 @@ export class BullmqSchedules implements TaskSchedules {
   async upsert(id: string, spec: ScheduleSpec): Promise<ScheduleInfo> {
     const schedule = parseSchedule(id, spec?.task, spec, { source: 'runtime', declaredIn: 'schedules.upsert()', registry: this.options.registry });
     const previous = await this.store.get(id);
-    if (previous !== undefined && previous.source !== 'runtime') {
-      throw new InvalidScheduleError(
-        id,
-        'schedules.upsert()',
-        `this id is a ${previous.source} schedule (declared ${previous.source === 'code' ? 'by @Task({ schedule })' : 'in TasksModule.forRoot({ schedules })'}), ` +
-          `which bootstrap would put back; change it where it is declared, or give the run-time schedule another id.`,
-      );
-    }
+    assertRuntimeUpsert(id, previous);
     await this.write(schedule, previous);
     return (await this.get(id))!;
   }

@@ -12,7 +12,7 @@ import {
 import { declaredSchedules, type DeclaredSchedules } from './declared-schedules';
 import { nextRunAt } from './next-run';
 import { parseSchedule } from './parse-schedule';
-import { scheduleInfo, type ParsedSchedule } from './parsed-schedule';
+import { assertRuntimeUpsert, scheduleInfo, type ParsedSchedule } from './parsed-schedule';
 
 /**
  * Schedules in eager mode (tests): checked and listed like real ones, kept in
@@ -41,7 +41,9 @@ export class EagerSchedules implements TaskSchedules {
   }
 
   async upsert(id: string, spec: ScheduleSpec): Promise<ScheduleInfo> {
-    this.schedules.set(id, parseSchedule(id, spec?.task, spec, { source: 'runtime', declaredIn: 'schedules.upsert()', registry: this.registry }));
+    const schedule = parseSchedule(id, spec?.task, spec, { source: 'runtime', declaredIn: 'schedules.upsert()', registry: this.registry });
+    assertRuntimeUpsert(id, this.schedules.get(id));
+    this.schedules.set(id, schedule);
     return (await this.get(id))!;
   }
 

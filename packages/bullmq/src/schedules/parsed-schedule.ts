@@ -1,4 +1,4 @@
-import type { JsonValue, ScheduleInfo, ScheduleSource, TickOptions } from '@tasks/core';
+import { InvalidScheduleError, type JsonValue, type ScheduleInfo, type ScheduleSource, type TickOptions } from '@tasks/core';
 
 /** A schedule checked and normalised: what is written to Redis and compared at reconciliation. */
 export interface ParsedSchedule {
@@ -25,6 +25,20 @@ export function fingerprint(schedule: ParsedSchedule): string {
   const { task, cron, tz, every, args, startDate, endDate, limit, options, queue } = schedule;
   const { queue: tickQueue, priority, expiresMs } = options;
   return JSON.stringify([task, cron, tz, every, args, startDate, endDate, limit, tickQueue, priority, expiresMs, queue]);
+}
+
+/**
+ * `schedules.upsert()` may replace a `runtime` schedule only: a `code` or `config` one
+ * would be put back by the next bootstrap.
+ */
+export function assertRuntimeUpsert(id: string, previous: ParsedSchedule | undefined): void {
+  if (previous === undefined || previous.source === 'runtime') return;
+  const where = previous.source === 'code' ? 'by @Task({ schedule })' : 'in TasksModule.forRoot({ schedules })';
+  throw new InvalidScheduleError(
+    id,
+    'schedules.upsert()',
+    `this id is a ${previous.source} schedule (declared ${where}), which bootstrap would put back; change it where it is declared, or give the run-time schedule another id.`,
+  );
 }
 
 /** The public view of a schedule. */
