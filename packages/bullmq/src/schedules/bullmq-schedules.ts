@@ -145,13 +145,22 @@ export class BullmqSchedules implements TaskSchedules {
   }
 
   private async describe(schedules: readonly ParsedSchedule[]): Promise<ScheduleInfo[]> {
-    const pipeline = this.redis.pipeline();
-    for (const schedule of schedules) pipeline.zscore(this.queues.get(schedule.queue).keys.repeat, schedule.id);
-    const nexts = ((await pipeline.exec()) ?? []).map(([, next]) => (next == null ? undefined : new Date(Number(next))));
-    const lasts = await this.store.lastRuns(schedules.map((schedule) => schedule.id));
+    const [nexts, lasts] = await Promise.all([Promise.all(schedules.map((schedule) => this.pendingTick(schedule))), this.store.lastRuns(schedules.map((schedule) => schedule.id))]);
     return schedules.map((schedule, i) => {
       const last = lasts.get(schedule.id);
       return scheduleInfo(schedule, nexts[i], last === undefined ? undefined : new Date(last));
     });
+  }
+
+  /**
+   * When the schedule's pending tick is due. BullMQ keeps the time of the latest tick it
+   * wrote; once a `limit` or `endDate` is reached that tick has run and no other follows.
+   */
+  private async pendingTick(schedule: ParsedSchedule): Promise<Date | undefined> {
+    const queue = this.queues.get(schedule.queue);
+    const next = await this.redis.zscore(queue.keys.repeat, schedule.id);
+    if (next === null) return undefined;
+    const state = await queue.getJobState(`repeat:${schedule.id}:${next}`);
+    return state === 'delayed' || state === 'waiting' || state === 'prioritized' || state === 'waiting-children' ? new Date(Number(next)) : undefined;
   }
 }

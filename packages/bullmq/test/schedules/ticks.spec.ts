@@ -165,6 +165,29 @@ describe('schedule ticks', () => {
     }
   });
 
+  it('stops after limit ticks, and then lists no next run', async () => {
+    const ran: string[] = [];
+    const done = deferred();
+    const off = taskPostrun.connect(
+      ({ taskId }) => {
+        ran.push(taskId);
+        if (ran.length === 2) done.resolve();
+      },
+      { sender: 'double.tick' },
+    );
+    try {
+      await startWorker();
+      await executor.schedules.upsert('twice', { task: 'double.tick', every: '100ms', args: [1], limit: 2 });
+      await done.promise;
+      await executor.result(ran[1]!).get({ timeoutMs: 10_000 });
+      const info = await executor.schedules.get('twice');
+      expect(info).toMatchObject({ limit: 2, next: undefined });
+      expect(info?.last?.getTime()).toBe(Number(ran[1]!.split(':').pop()));
+    } finally {
+      off();
+    }
+  });
+
   it('runNow publishes one tick at once with the schedule headers; the schedule keeps its timing', async () => {
     await startWorker();
     await executor.schedules.upsert('double', { task: 'double.tick', cron: '0 3 * * *', tz: 'Europe/Paris', args: [21] });
