@@ -6,6 +6,7 @@ import {
   type ScheduleInfo,
   type ScheduleSpec,
   type TaskExecutor,
+  type TaskRegistry,
   type TaskSchedules,
 } from '@tasks/core';
 import { tasksLogger } from '@tasks/core/internal';
@@ -47,7 +48,7 @@ export class BullmqSchedules implements TaskSchedules {
     private readonly redis: Redis,
     private readonly queues: QueueSet,
     private readonly executor: TaskExecutor,
-    private readonly options: { prefix: string; retention: Required<ResultRetention>; registry?: DeclaredSchedules['registry'] },
+    private readonly options: { prefix: string; retention: Required<ResultRetention>; registry?: TaskRegistry },
   ) {
     this.prefix = options.prefix;
     this.store = new ScheduleStore(redis, this.prefix);
