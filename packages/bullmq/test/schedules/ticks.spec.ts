@@ -58,6 +58,7 @@ describe('schedule ticks', () => {
       { name: 'flaky.tick', maxRetries: 1, autoretryFor: [Flaky], retryBackoff: { type: 'fixed', delayMs: 5 } },
     );
     registry.register((n: number) => n * 2, { name: 'double.tick', queue: 'math' });
+    registry.register(() => 'tock', { name: 'clock.wait', queue: 'clock' });
     executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix, registry });
     worker = undefined;
   });
@@ -185,6 +186,39 @@ describe('schedule ticks', () => {
       expect(info?.last?.getTime()).toBe(Number(ran[1]!.split(':').pop()));
     } finally {
       off();
+    }
+  });
+
+  it('runs one late tick after every worker was down, then goes on from the present: missed ticks are skipped', async () => {
+    const clock = new TaskWorker({ connection: REDIS_URL, prefix, registry, queues: ['clock'] });
+    await clock.start();
+    const due: number[] = [];
+    const threeTicks = deferred();
+    const off = builtinSignals.task_prerun.connect(
+      ({ context }) => {
+        due.push(Date.parse(String(context.headers.scheduledFor)));
+        if (due.length === 3) threeTicks.resolve();
+      },
+      { sender: 'double.tick' },
+    );
+    try {
+      const created = Date.now();
+      await executor.schedules.upsert('missed', { task: 'double.tick', every: '100ms', args: [1] });
+      // No worker takes 'math' while a delayed task on another queue comes due: over 550 ms, five ticks' worth.
+      await executor.applyAsync('clock.wait', [], { delayMs: 550 }).then((result) => result.get({ timeoutMs: 10_000 }));
+      const back = Date.now();
+      await startWorker();
+      await threeTicks.promise;
+
+      expect(due[0]).toBeLessThan(created + 100); // the tick pending when the workers went away, run late
+      expect(due[1]).toBeGreaterThan(back - 100); // then the next slot after the present
+      expect(due[1]! - due[0]!).toBeGreaterThanOrEqual(500);
+      // On the interval's grid (one slot later, unless a busy machine took the tick after the next slot).
+      expect(due[2]! - due[1]!).toBeGreaterThanOrEqual(100);
+      expect((due[2]! - due[1]!) % 100).toBe(0);
+    } finally {
+      off();
+      await clock.close();
     }
   });
 
