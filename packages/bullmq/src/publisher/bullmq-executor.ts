@@ -23,6 +23,7 @@ import { BullmqAsyncResult } from '../results/bullmq-async-result';
 import { TaskResults } from '../results/task-results';
 import { TaskTelemetry } from '../telemetry/task-telemetry';
 import { BullmqSchedules } from '../schedules/bullmq-schedules';
+import { isPendingTick } from '../schedules/tick';
 import { taskJobOptions } from './task-job-options';
 
 /** Options of {@link BullmqExecutor.connect}. */
@@ -150,7 +151,10 @@ export class BullmqExecutor implements TaskExecutor {
       .exec();
     if (previousState === TaskState.STARTED) return { ...none, revoked: true, terminated: terminate };
     // Waiting or delayed: a worker that takes it anyway sees the revoke and skips it.
-    const removed = await this.queues.get(found.queue!).remove(taskId).then(
+    // A schedule's pending tick stays for a worker to refuse, since taking it writes the next tick.
+    const queue = this.queues.get(found.queue!);
+    if (await isPendingTick(this.redis, queue, taskId)) return { ...none, revoked: true };
+    const removed = await queue.remove(taskId).then(
       (count) => count > 0,
       () => false,
     );

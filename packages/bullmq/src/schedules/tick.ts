@@ -1,6 +1,6 @@
 import { afterTaskPublish, beforeTaskPublish, SCHEDULE_ID_HEADER, SCHEDULED_FOR_HEADER, type PublishOptions } from '@tasks/core';
 import { tasksLogger, toError } from '@tasks/core/internal';
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { TaskJobData } from '../message/task-message.codec';
 import { recordLastRun } from './schedule-store';
@@ -8,6 +8,15 @@ import type { TickTemplateData } from './tick-template';
 
 /** BullMQ names a tick's job `repeat:<scheduler id>:<due time in ms>`. */
 const TICK_ID = /^repeat:(.+):(\d+)$/;
+
+/**
+ * Whether `taskId` is the pending tick of a live schedule on `queue`: the job BullMQ
+ * wrote and whose taking writes the next tick. Removing it would stop the schedule.
+ */
+export async function isPendingTick(redis: Redis, queue: Queue, taskId: string): Promise<boolean> {
+  const match = TICK_ID.exec(taskId);
+  return match !== null && (await redis.zscore(queue.keys.repeat, match[1]!)) === match[2];
+}
 
 /**
  * Turns the job of a schedule's tick into the task message it stands for. BullMQ

@@ -152,6 +152,30 @@ describe('schedule ticks', () => {
     }
   });
 
+  it('revokes a pending tick without stopping its schedule: a worker refuses it, and the next tick runs', async () => {
+    await executor.schedules.upsert('revoked', { task: 'double.tick', every: '1s', args: [3] });
+    const pending = (await executor.schedules.get('revoked'))!.next!;
+    const tickId = `repeat:revoked:${pending.getTime()}`;
+    expect(await executor.revoke(tickId)).toMatchObject({ revoked: true, previousState: TaskState.PENDING });
+
+    const revoked = deferred<string>();
+    const ran = deferred<string>();
+    const offs = [
+      taskRevoked.connect(({ taskId }) => revoked.resolve(taskId), { sender: 'double.tick' }),
+      builtinSignals.task_success.connect(({ taskId }) => ran.resolve(taskId), { sender: 'double.tick' }),
+    ];
+    try {
+      await startWorker();
+      expect(await revoked.promise).toBe(tickId);
+      const next = await ran.promise;
+      expect(next).toMatch(/^repeat:revoked:\d+$/);
+      expect(Number(next.split(':').pop())).toBeGreaterThan(pending.getTime());
+      await expect(executor.result(tickId).get({ timeoutMs: 10_000 })).rejects.toThrow(TaskRevokedError);
+    } finally {
+      offs.forEach((off) => off());
+    }
+  });
+
   it('publishes ticks to the queue and with the priority of the schedule options', async () => {
     await executor.schedules.upsert('prio', { task: 'flaky.tick', every: '1h', options: { queue: 'math', priority: 7 } });
     const info = await executor.schedules.get('prio');
