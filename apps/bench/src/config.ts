@@ -20,6 +20,10 @@ export interface BenchConfig {
   memoryRounds: number;
   /** How long one side of a microbenchmark runs per round. */
   microMs: number;
+  /** Schedules `every: 1 s` of the schedule-lateness scenario, how long its ticks are measured, and its rounds. */
+  scheduleCount: number;
+  scheduleDurationMs: number;
+  scheduleRounds: number;
 }
 
 const QUICK: BenchConfig = {
@@ -33,6 +37,9 @@ const QUICK: BenchConfig = {
   memoryTasks: 2_000,
   memoryRounds: 1,
   microMs: 100,
+  scheduleCount: 50,
+  scheduleDurationMs: 3_000,
+  scheduleRounds: 1,
 };
 
 const FULL: BenchConfig = {
@@ -46,6 +53,9 @@ const FULL: BenchConfig = {
   memoryTasks: 100_000,
   memoryRounds: 3,
   microMs: 500,
+  scheduleCount: 200,
+  scheduleDurationMs: 20_000,
+  scheduleRounds: 2,
 };
 
 /** What the command line asked for. */

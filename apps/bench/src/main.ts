@@ -14,6 +14,7 @@ import { enqueueScenarios } from './scenarios/enqueue';
 import { latencyScenarios } from './scenarios/latency';
 import { memoryScenarios } from './scenarios/memory';
 import { processingScenarios } from './scenarios/processing';
+import { scheduleLatenessScenarios } from './scenarios/schedule-lateness';
 import { signalDispatchScenarios } from './scenarios/signal-dispatch';
 import { telemetryScenarios } from './scenarios/telemetry';
 
@@ -29,6 +30,7 @@ const GROUPS: Record<string, Group> = {
   ],
   enqueue: enqueueScenarios,
   latency: latencyScenarios,
+  schedules: scheduleLatenessScenarios,
   memory: memoryScenarios,
   telemetry: telemetryScenarios,
 };

@@ -25,6 +25,8 @@ const EXPECTED_ROWS = [
   'latency-result-p50',
   'latency-result-p95',
   'latency-result-p99',
+  'schedule-lateness-p50',
+  'schedule-lateness-p99',
   'signal-0-vs-emit',
   'signal-1sync-vs-emit',
   'signal-10sync-vs-emit',

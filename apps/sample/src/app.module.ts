@@ -10,6 +10,7 @@ import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 import { PaymentGateway } from './payment-gateway';
+import { ReportTasks } from './reports.tasks';
 import { WorkerLifecycleListener } from './worker-lifecycle.listener';
 
 /**
@@ -56,6 +57,7 @@ export class AppModule {
         PaymentGateway,
         BillingTasks,
         EmailTasks,
+        ReportTasks,
         WorkerLifecycleListener,
       ],
     };

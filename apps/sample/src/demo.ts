@@ -1,11 +1,12 @@
 import type { LoggerService } from '@nestjs/common';
-import { SignalBus } from '@tasks/nestjs';
+import { SignalBus, TaskClient } from '@tasks/nestjs';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from './app.config';
 import { startApi } from './bootstrap';
 import type { Order, OrderWithTimeline } from './order.model';
 import type { PlaceOrderDto } from './orders.dto';
 import { deleteKeys, isRedisReachable } from './redis-admin';
+import { formatTick, nextTick } from './schedule-tick';
 import { SettledOrders } from './settled-orders';
 import { formatOrder } from './timeline.table';
 
@@ -45,7 +46,10 @@ async function demo(): Promise<number> {
     }
     console.log('\nWaiting for the orders to settle…\n');
     await Promise.all(placed.map(({ id }) => settled.wait(id, SETTLE_TIMEOUT_MS)));
+    const tick = nextTick(app.get(SignalBus), 'reports.sales', Date.now(), SETTLE_TIMEOUT_MS);
     for (const { id } of placed) console.log(`${formatOrder(await request<OrderWithTimeline>(`${url}/orders/${id}`))}\n`);
+    const seen = await tick;
+    console.log(formatTick(seen, await app.get(TaskClient).schedules.get('reports.sales')));
   } finally {
     await app.close();
     await deleteKeys(config.redisUrl, config.prefix);

@@ -3,6 +3,9 @@ import { Redis } from 'ioredis';
 import { AppConfig } from './app.config';
 import type { Order, OrderStatus, TimelineEntry } from './order.model';
 
+/** Orders by status, and the sum of the paid ones. */
+export type SalesSummary = Record<OrderStatus, number> & { paidTotal: number };
+
 /** Fields of an order that change after it was placed. */
 export type OrderChanges = Partial<Omit<Order, 'id' | 'createdAt'>>;
 
@@ -43,6 +46,23 @@ export class OrdersRepository implements OnApplicationShutdown {
   async timeline(orderId: string): Promise<TimelineEntry[]> {
     const entries = await this.redis.lrange(this.timelineKey(orderId), 0, -1);
     return entries.map((entry) => JSON.parse(entry) as TimelineEntry);
+  }
+
+  /** How many orders are in each status, and the total paid; read by the periodic sales report. */
+  async salesSummary(): Promise<SalesSummary> {
+    const summary: SalesSummary = { placed: 0, paid: 0, payment_failed: 0, paidTotal: 0 };
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', this.orderKey('*'), 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        const [status, total] = await this.redis.hmget(key, 'status', 'total');
+        if (status !== 'placed' && status !== 'paid' && status !== 'payment_failed') continue;
+        summary[status] += 1;
+        if (status === 'paid') summary.paidTotal += Number(total);
+      }
+    } while (cursor !== '0');
+    return summary;
   }
 
   /** Adds `count` (negative to remove) to the order's open tasks; resolves with the new count. */

@@ -1,4 +1,5 @@
 import { Test, type TestingModule } from '@nestjs/testing';
+import { TaskClient } from '@tasks/nestjs';
 import { AppConfig } from '../src/app.config';
 import { AppModule } from '../src/app.module';
 import { OrdersRepository } from '../src/orders.repository';
@@ -68,5 +69,15 @@ describe('the order service with tasks run eagerly', () => {
       'SUCCESS',
     ]);
     expect(await orders.get(declined.id)).toMatchObject({ status: 'payment_failed', failure: 'CardDeclinedError: card tok_declined declined' });
+  });
+
+  it('never runs the sales report schedule by itself; runNow() runs one tick inline', async () => {
+    const schedules = app.get(TaskClient).schedules;
+    expect(await schedules.get('reports.sales')).toMatchObject({ source: 'code', every: 2000, last: undefined });
+    await orders.place({ email: 'ada@example.com', total: 25, card: 'tok_ok' });
+
+    const report = await schedules.runNow('reports.sales');
+    await expect(report.get()).resolves.toEqual({ placed: 0, paid: 1, payment_failed: 0, paidTotal: 25 });
+    expect((await schedules.get('reports.sales'))?.last).toBeInstanceOf(Date);
   });
 });

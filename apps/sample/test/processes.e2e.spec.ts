@@ -78,6 +78,12 @@ describe('pnpm demo', () => {
       expect.stringMatching(/card tok_declined {2}-> {2}payment failed: CardDeclinedError: card tok_declined declined$/),
     ]);
     expect(stdout).toMatch(/worker {2}payment_captured {5}billing/);
+    // The sales report's schedule ticked once the orders were settled, and saw them.
+    expect(stdout).toMatch(/^Periodic task reports\.sales \(every 2000 ms, source code\): a tick after the orders settled$/m);
+    const tick = /task repeat:reports\.sales:(\d+) {2}scheduled for (\S+) {2}started \d+ ms after {2}-> {2}2 paid \(67\.50\), 1 payment failed$/m.exec(stdout);
+    expect(tick).not.toBeNull();
+    expect(new Date(Number(tick![1])).toISOString()).toBe(tick![2]);
+    expect(stdout).toMatch(/schedules\.list\(\): queue reports {2}last \S+ {2}next \S+$/m);
   });
 
   it('says in one line that Redis is not reachable, and how to start one, and fails', async () => {

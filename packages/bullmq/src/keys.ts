@@ -6,6 +6,12 @@ export const tasksKeys = {
   control: (prefix: string) => `${prefix}::control`,
   /** Next allowed start time of a rate-limited task name. */
   rateLimit: (prefix: string, taskName: string) => `${prefix}::rate:${taskName}`,
+  /** Hash of the schedules we created, by id: their spec, source and queue (BullMQ holds their timing). */
+  schedules: (prefix: string) => `${prefix}::schedules`,
+  /** Hash of when each schedule's latest tick was due, by id. */
+  scheduleLastRun: (prefix: string) => `${prefix}::schedules:last`,
+  /** Held while one process reconciles the schedules it declares. */
+  scheduleLock: (prefix: string) => `${prefix}::schedules:lock`,
 };
 
 /** How long a revoke is remembered, so a task revoked while running never runs again. */

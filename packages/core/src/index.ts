@@ -10,6 +10,8 @@ export type { TaskOptions, RetryBackoff, RateLimit, ErrorClass } from './tasks/t
 export type { TaskHooks } from './tasks/task-hooks';
 export type { PublishOptions, TaskHeaders, TaskRequest } from './tasks/task-message';
 export type { TaskDefinition, TaskHandler } from './tasks/task-definition';
+export { SCHEDULE_ID_HEADER, SCHEDULED_FOR_HEADER } from './schedules/schedule-spec';
+export type { ScheduleInfo, ScheduleInterval, ScheduleSource, ScheduleSpec, ScheduleTiming, TaskSchedules, TickOptions } from './schedules/schedule-spec';
 export { TaskRegistry, DEFAULT_QUEUE } from './tasks/task-registry';
 export type { RegisterTaskOptions } from './tasks/task-registry';
 export type { AsyncResult, GetResultOptions, RevokeOptions, RevokeOutcome, TaskExecutor } from './tasks/async-result';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AsyncResult, PublishOptions, RevokeOptions, RevokeOutcome } from '@tasks/core';
+import type { AsyncResult, PublishOptions, RevokeOptions, RevokeOutcome, TaskSchedules } from '@tasks/core';
 import { createTaskRef, type TaskArgs, type TaskClass, type TaskMethodName, type TaskRef, type TaskResult } from './task-ref';
 import { TasksRuntime } from './tasks.runtime';
 
@@ -54,6 +54,14 @@ export class TaskClient {
   /** A handle on a task by id, e.g. one kept from an earlier call. */
   result<Result = unknown>(taskId: string): AsyncResult<Result> {
     return this.runtime.executor('TaskClient.result()').result(taskId) as AsyncResult<Result>;
+  }
+
+  /**
+   * Periodic tasks: `upsert(id, spec)`, `remove(id)`, `get(id)`, `list()`, `runNow(id)`.
+   * Schedules made here are `runtime` ones, which bootstrap never touches.
+   */
+  get schedules(): TaskSchedules {
+    return this.runtime.schedules('TaskClient.schedules');
   }
 
   /** Revokes a task by id; with `terminate: true` a running task is aborted too. */

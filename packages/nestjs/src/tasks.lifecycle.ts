@@ -23,6 +23,7 @@ import { TASKS_LOGGER_CONTEXT, TASKS_OPTIONS } from './tasks.constants';
 import { TasksExplorer, type DiscoveredReceiver } from './tasks.explorer';
 import type { ResolvedTasksOptions } from './tasks.options';
 import { TasksRuntime } from './tasks.runtime';
+import { checkAppSchedules, startSchedules } from './tasks.schedules';
 
 /** One `@OnSignal()` line, resolved to its signal and ready to connect. */
 interface PendingConnection {
@@ -64,7 +65,10 @@ export class TasksLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
       for (const { signal, receiver, options } of connections) this.runtime.addConnection(signal.connect(receiver, options));
       this.logger.log(`Registered ${tasks.length} task(s), connected ${connections.length} signal receiver(s)${this.options.eager ? ', eager mode' : ''}`);
 
-      this.runtime.useExecutor(await this.createExecutor());
+      checkAppSchedules(this.options, this.runtime.registry);
+      const executor = await this.createExecutor();
+      this.runtime.useExecutor(executor);
+      this.runtime.useSchedules(await startSchedules(this.options, this.runtime.registry, executor));
       const worker = this.createWorker();
       if (worker) this.runtime.useWorker(worker);
     } catch (error) {

@@ -1,8 +1,8 @@
 import { BULLMQ_DEFAULTS, type RedisConnection, type ResultRetention } from '@tasks/bullmq';
-import type { TaskOptions } from '@tasks/core';
+import type { ScheduleSpec, TaskOptions } from '@tasks/core';
 
-/** Options every task gets unless its `@Task()` sets them (a name can not be a default). */
-export type TaskDefaults = Omit<TaskOptions, 'name'>;
+/** Options every task gets unless its `@Task()` sets them (a name or a schedule can not be a default). */
+export type TaskDefaults = Omit<TaskOptions, 'name' | 'schedule'>;
 
 /** The worker this app runs, if any. */
 export interface TasksWorkerOptions {
@@ -68,6 +68,14 @@ export interface TasksModuleOptions {
    * is installed and a tracer provider is registered. Default: true.
    */
   telemetry?: boolean;
+  /**
+   * Periodic tasks by schedule id, as Celery's `beat_schedule`; reconciled with Redis at
+   * bootstrap. See the periodic tasks guide.
+   *
+   * @example
+   * schedules: { 'files-cleanup': { task: 'files.cleanup', cron: '0 2 * * *', tz: 'Europe/Paris', args: [7] } }
+   */
+  schedules?: Record<string, ScheduleSpec>;
 }
 
 /** {@link TasksWorkerOptions} with every default applied. */
@@ -92,6 +100,7 @@ export interface ResolvedTasksOptions {
   readonly connectTimeoutMs: number;
   readonly results: ResultRetention | undefined;
   readonly telemetry: boolean;
+  readonly schedules: Readonly<Record<string, ScheduleSpec>>;
 }
 
 /** The one place where the module's defaults are applied. */
@@ -107,6 +116,7 @@ export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedT
     connectTimeoutMs: options.connectTimeoutMs ?? BULLMQ_DEFAULTS.connectTimeoutMs,
     results: options.results,
     telemetry: options.telemetry ?? BULLMQ_DEFAULTS.telemetry,
+    schedules: { ...options.schedules },
   };
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { TaskWorker } from '@tasks/bullmq';
-import { TaskRegistry, type TaskExecutor } from '@tasks/core';
+import { TaskRegistry, type TaskExecutor, type TaskSchedules } from '@tasks/core';
 import { TasksNotReadyError } from './errors/tasks-not-ready.error';
 import { TASKS_OPTIONS } from './tasks.constants';
 import type { ResolvedTasksOptions } from './tasks.options';
@@ -18,6 +18,7 @@ export class TasksRuntime {
   readonly registry: TaskRegistry;
   private currentExecutor: TaskExecutor | undefined;
   private currentWorker: TaskWorker | undefined;
+  private currentSchedules: TaskSchedules | undefined;
   private readonly disconnects: Array<() => boolean> = [];
   private state: RuntimeState = 'created';
 
@@ -29,6 +30,17 @@ export class TasksRuntime {
   executor(call: string): TaskExecutor {
     if (this.currentExecutor === undefined) throw new TasksNotReadyError(call, this.state === 'closed');
     return this.currentExecutor;
+  }
+
+  /** The schedules; throws {@link TasksNotReadyError} before start or after close. */
+  schedules(call: string): TaskSchedules {
+    if (this.currentSchedules === undefined) throw new TasksNotReadyError(call, this.state === 'closed');
+    return this.currentSchedules;
+  }
+
+  /** Makes `schedules` the ones `TaskClient.schedules` gives. */
+  useSchedules(schedules: TaskSchedules): void {
+    this.currentSchedules = schedules;
   }
 
   /** The worker, when this app runs one and it has been created. */
@@ -59,6 +71,7 @@ export class TasksRuntime {
     const executor = this.currentExecutor;
     this.currentExecutor = undefined;
     this.currentWorker = undefined;
+    this.currentSchedules = undefined;
     await executor?.close();
   }
 }

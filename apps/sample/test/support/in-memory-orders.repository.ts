@@ -1,5 +1,5 @@
 import type { Order, TimelineEntry } from '../../src/order.model';
-import type { OrderChanges, OrdersRepository } from '../../src/orders.repository';
+import type { OrderChanges, OrdersRepository, SalesSummary } from '../../src/orders.repository';
 
 /** OrdersRepository without Redis, for tests that run tasks eagerly. */
 export class InMemoryOrdersRepository implements Pick<OrdersRepository, keyof OrdersRepository> {
@@ -27,6 +27,15 @@ export class InMemoryOrdersRepository implements Pick<OrdersRepository, keyof Or
 
   async timeline(orderId: string): Promise<TimelineEntry[]> {
     return [...(this.timelines.get(orderId) ?? [])];
+  }
+
+  async salesSummary(): Promise<SalesSummary> {
+    const summary: SalesSummary = { placed: 0, paid: 0, payment_failed: 0, paidTotal: 0 };
+    for (const order of this.orders.values()) {
+      summary[order.status] += 1;
+      if (order.status === 'paid') summary.paidTotal += order.total;
+    }
+    return summary;
   }
 
   async addOpenTasks(orderId: string, count: number): Promise<number> {

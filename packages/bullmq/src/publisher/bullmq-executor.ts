@@ -16,13 +16,15 @@ import { connectTimeoutMs, createRedis, describeTarget, openRedis, requireReady 
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { tasksKeys, REVOKE_TTL_MS } from '../keys';
 import type { RevokeCommand } from '../message/control-message';
-import { TASKS_BACKOFF } from '../message/protocol';
 import { encodeTaskMessage } from '../message/task-message.codec';
 import type { BullmqConnectionOptions, ResultRetention } from '../options';
 import { QueueSet } from '../queues/queue-set';
 import { BullmqAsyncResult } from '../results/bullmq-async-result';
 import { TaskResults } from '../results/task-results';
 import { TaskTelemetry } from '../telemetry/task-telemetry';
+import { BullmqSchedules } from '../schedules/bullmq-schedules';
+import { isPendingTick } from '../schedules/tick';
+import { taskJobOptions } from './task-job-options';
 
 /** Options of {@link BullmqExecutor.connect}. */
 export interface BullmqExecutorOptions extends BullmqConnectionOptions {
@@ -36,9 +38,6 @@ export interface BullmqExecutorOptions extends BullmqConnectionOptions {
    */
   queues?: readonly string[];
 }
-
-/** Attempts are counted against `maxRetries` by the worker, so BullMQ's own limit must never bind first. */
-const UNBOUNDED_ATTEMPTS = 2 ** 31 - 1;
 
 /**
  * Publishes tasks to BullMQ queues and reads their results: the `TaskExecutor`
@@ -61,6 +60,7 @@ export class BullmqExecutor implements TaskExecutor {
   private readonly retention: Required<ResultRetention>;
   private readonly telemetry: TaskTelemetry;
   private readonly revokeTask = (taskId: string, options?: RevokeOptions) => this.revoke(taskId, options);
+  private scheduleApi: BullmqSchedules | undefined;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -101,13 +101,9 @@ export class BullmqExecutor implements TaskExecutor {
     await requireReady(this.redis, this.options);
     try {
       await this.queues.get(call.queue).add(name, encodeTaskMessage(call), {
+        ...taskJobOptions(this.retention, call.options.priority),
         jobId: call.taskId,
         delay: call.delayMs > 0 ? call.delayMs : undefined,
-        priority: call.options.priority,
-        attempts: UNBOUNDED_ATTEMPTS,
-        backoff: { type: TASKS_BACKOFF },
-        removeOnComplete: { age: this.retention.completedSeconds },
-        removeOnFail: { age: this.retention.failedSeconds },
       });
     } catch (error) {
       if (this.redis.status === 'ready') throw error;
@@ -115,6 +111,13 @@ export class BullmqExecutor implements TaskExecutor {
     }
     await afterTaskPublish.send(name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
     return call;
+  }
+
+  /** Periodic tasks on BullMQ job schedulers: `upsert`, `remove`, `get`, `list`, `runNow`, and bootstrap's `reconcile`. */
+  get schedules(): BullmqSchedules {
+    this.assertOpen();
+    this.scheduleApi ??= new BullmqSchedules(this.redis, this.queues, this, { prefix: this.prefix, retention: this.retention, registry: this.options.registry });
+    return this.scheduleApi;
   }
 
   /** A handle on a task by id; give `queue` when known to spare a search. */
@@ -148,7 +151,10 @@ export class BullmqExecutor implements TaskExecutor {
       .exec();
     if (previousState === TaskState.STARTED) return { ...none, revoked: true, terminated: terminate };
     // Waiting or delayed: a worker that takes it anyway sees the revoke and skips it.
-    const removed = await this.queues.get(found.queue!).remove(taskId).then(
+    // A schedule's pending tick stays for a worker to refuse, since taking it writes the next tick.
+    const queue = this.queues.get(found.queue!);
+    if (await isPendingTick(this.redis, queue, taskId)) return { ...none, revoked: true };
+    const removed = await queue.remove(taskId).then(
       (count) => count > 0,
       () => false,
     );

@@ -25,6 +25,7 @@ import { BULLMQ_DEFAULTS } from '../defaults';
 import { FinalFailure, RetryScheduled } from '../message/error-record';
 import { decodeTaskMessage, type TaskJobData } from '../message/task-message.codec';
 import { STALLED_REASON, TASKS_BACKOFF } from '../message/protocol';
+import { receiveTick } from '../schedules/tick';
 import { DecodingWorker } from './decoding-worker';
 import { DrainDeadline, LEFT_FOR_ANOTHER_WORKER, settlesWithin } from './drain-deadline';
 import { RateLimiter } from './rate-limiter';
@@ -154,6 +155,8 @@ export class TaskWorker {
       await job.moveToDelayed(Date.now() + park, token);
       throw new DelayedError();
     }
+    // A schedule's tick: its headers, due time and publish notices, as if a publisher had sent it.
+    if (job.repeatJobKey !== undefined) data = await receiveTick(job, data, task.name, this.connection!, this.prefix);
     const request: TaskRequest = {
       id: taskId,
       name: task.name,

@@ -38,6 +38,9 @@ function optionsProblem(o: TaskOptions): string | undefined {
     const problem = retryBackoffProblem(o.retryBackoff);
     if (problem !== undefined) return problem;
   }
+  if (o.schedule !== undefined && (typeof o.schedule !== 'object' || o.schedule === null || Array.isArray(o.schedule))) {
+    return `schedule must be an object like { cron: '0 3 * * *', tz: 'Europe/Paris' } or { every: '30s' }, got ${show(o.schedule)}.`;
+  }
   if (o.autoretryFor !== undefined && !(Array.isArray(o.autoretryFor) && o.autoretryFor.every((c) => typeof c === 'function'))) {
     return `autoretryFor must be an array of error classes, e.g. [SmtpError], or [Error] to retry on anything.`;
   }

@@ -16,3 +16,6 @@ export { RedisConnectionError } from './redis-connection.error';
 export { TaskFailedError } from './task-failed.error';
 export { InvalidTaskMessageError } from './invalid-task-message.error';
 export { InvalidPublishOptionsError } from './invalid-publish-options.error';
+export { InvalidScheduleError } from './invalid-schedule.error';
+export { UnknownScheduleTaskError } from './unknown-schedule-task.error';
+export { UnknownScheduleError } from './unknown-schedule.error';

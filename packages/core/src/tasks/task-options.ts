@@ -1,3 +1,5 @@
+import type { ScheduleTiming } from '../schedules/schedule-spec';
+
 /** Any `Error` subclass, used to list the errors a task retries on. */
 export type ErrorClass = abstract new (...args: never[]) => Error;
 
@@ -41,4 +43,9 @@ export interface TaskOptions {
   timeLimitMs?: number;
   /** Maximum rate at which this task starts, across all workers. */
   rateLimit?: RateLimit;
+  /**
+   * Run this task periodically (Celery beat): `{ cron, tz?, args? }` or `{ every, args? }`.
+   * The schedule's id is the task name. Checked at bootstrap; see `ScheduleTiming`.
+   */
+  schedule?: ScheduleTiming;
 }
