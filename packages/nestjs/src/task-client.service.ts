@@ -1,5 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import type { AsyncResult, PublishOptions, RevokeOptions, RevokeOutcome, TaskSchedules } from '@tasks/core';
+import {
+  Chain,
+  Chord,
+  Group,
+  Signature,
+  type AsyncResult,
+  type CanvasNode,
+  type ChainSteps,
+  type ChordCallback,
+  type GroupInput,
+  type GroupResults,
+  type InputOf,
+  type LastOf,
+  type PublishOptions,
+  type ResultOf,
+  type RevokeOptions,
+  type RevokeOutcome,
+  type TaskSchedules,
+} from '@tasks/core';
+import { TaskCanvasRunner } from './task-canvas';
 import { createTaskRef, type TaskArgs, type TaskClass, type TaskMethodName, type TaskRef, type TaskResult } from './task-ref';
 import { TasksRuntime } from './tasks.runtime';
 
@@ -21,7 +40,12 @@ import { TasksRuntime } from './tasks.runtime';
  */
 @Injectable()
 export class TaskClient {
-  constructor(private readonly runtime: TasksRuntime) {}
+  /** @internal Publishes the signatures and canvases this client builds. */
+  readonly canvasRunner: TaskCanvasRunner;
+
+  constructor(private readonly runtime: TasksRuntime) {
+    this.canvasRunner = new TaskCanvasRunner(runtime);
+  }
 
   /**
    * Publishes a task by name with positional arguments (JSON values). `Result`
@@ -49,6 +73,43 @@ export class TaskClient {
     method: Method,
   ): TaskRef<TaskArgs<Instance[Method]>, TaskResult<Instance[Method]>> {
     return createTaskRef(type, method, this);
+  }
+
+  /**
+   * A signature of a task by name, for a task this app does not provide (its class
+   * lives in another app); prefer `ref(Class, 'method').s()` when it does. `Result`
+   * types its result, so that the next step of a chain can be checked against it.
+   */
+  signature<Result = unknown>(name: string, args: readonly unknown[] = [], options: PublishOptions = {}): Signature<unknown, Result> {
+    return new Signature<unknown, Result>(name, args, options, false, this.canvasRunner);
+  }
+
+  /**
+   * Steps run one after another, each getting the previous result as its first
+   * argument (Celery's `chain`); `delay()` resolves to the last step's result. tsc
+   * rejects a step whose first parameter can not take the previous step's result.
+   *
+   * @example
+   * const last = await tasks.chain(charge.s(orderId), receipt.s(), fulfil.s()).delay();
+   */
+  chain<const Steps extends readonly [CanvasNode, ...CanvasNode[]]>(...steps: Steps & ChainSteps<Steps>): Chain<InputOf<Steps[0]>, ResultOf<LastOf<Steps>>> {
+    return new Chain(steps, this.canvasRunner);
+  }
+
+  /** Members run in parallel (Celery's `group`); `delay()` resolves to a `GroupResult`. */
+  group<const Members extends readonly CanvasNode[]>(members: Members): Group<GroupInput<Members>, GroupResults<Members>> {
+    return new Group(members, this.canvasRunner);
+  }
+
+  /**
+   * The header's results, in order, go to `callback` once every member succeeded
+   * (Celery's `chord`); a member failing for good fails it with `ChordError`.
+   */
+  chord<const Members extends readonly CanvasNode[], Callback extends CanvasNode>(
+    header: Members,
+    callback: Callback & ChordCallback<Members, Callback>,
+  ): Chord<GroupInput<Members>, ResultOf<Callback>> {
+    return new Chord(header, callback, this.canvasRunner);
   }
 
   /** A handle on a task by id, e.g. one kept from an earlier call. */

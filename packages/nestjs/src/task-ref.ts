@@ -1,4 +1,4 @@
-import type { AsyncResult, PublishOptions } from '@tasks/core';
+import { Signature, type ArgsAfterFirst, type AsyncResult, type CanvasRunner, type FirstArg, type NoInput, type PublishOptions } from '@tasks/core';
 import { TasksMetadata } from '@tasks/core/internal';
 import { NotATaskError } from './errors/not-a-task.error';
 
@@ -31,13 +31,24 @@ export interface TaskRef<Args extends readonly unknown[], Result> {
   readonly name: string;
   /** Publishes the task with these arguments. */
   delay(...args: Args): Promise<AsyncResult<Result>>;
-  /** Publishes the task with these arguments and call options. */
+  /** Publishes the task with these arguments and call options (`link`, `linkError` included). */
   applyAsync(args: Args, options?: PublishOptions): Promise<AsyncResult<Result>>;
+  /**
+   * A signature with every argument: it starts a chain, or is a group or chord member.
+   * With the first argument left out it is partial: in a chain, or as a chord callback or
+   * a `link`, the previous result becomes that first argument (Celery's `s()`).
+   */
+  s(...args: Args): Signature<NoInput, Result>;
+  s(...args: ArgsAfterFirst<Args>): Signature<FirstArg<Args>, Result>;
+  /** An immutable signature: it ignores the previous result (Celery's `si()`). */
+  si(...args: Args): Signature<unknown, Result>;
 }
 
 /** Where a {@link TaskRef} publishes: the `TaskClient` that made it. */
 interface TaskPublisher {
   applyAsync<Result>(name: string, args: readonly unknown[], options?: PublishOptions): Promise<AsyncResult<Result>>;
+  /** Publishes the signatures the handle makes. */
+  readonly canvasRunner: CanvasRunner;
 }
 
 /** Makes the handle for `type.prototype[method]`, which must carry `@Task()`. */
@@ -57,5 +68,7 @@ export function createTaskRef<Instance extends object, Method extends TaskMethod
     name,
     delay: (...args) => publisher.applyAsync(name, args, withQueue()),
     applyAsync: (args, options) => publisher.applyAsync(name, args, withQueue(options)),
-  };
+    s: (...args: readonly unknown[]) => new Signature(name, args, withQueue(), false, publisher.canvasRunner),
+    si: (...args: readonly unknown[]) => new Signature(name, args, withQueue(), true, publisher.canvasRunner),
+  } as TaskRef<TaskArgs<Instance[Method]>, TaskResult<Instance[Method]>>;
 }

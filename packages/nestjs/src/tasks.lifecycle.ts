@@ -15,7 +15,7 @@ import {
   type ConnectOptions,
   type Receiver,
   type Signal,
-  type TaskExecutor,
+  type CanvasExecutor,
   type TasksLogger,
 } from '@tasks/core';
 import { tasksLogger } from '@tasks/core/internal';
@@ -101,12 +101,12 @@ export class TasksLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
     return found.handlers.map(({ signal, sender, dispatchUid }) => ({ signal: requireSignal(signal, found.source), receiver, options: { sender, dispatchUid } }));
   }
 
-  private createExecutor(): TaskExecutor | Promise<TaskExecutor> {
-    const { eager, connection, prefix, connectTimeoutMs, results, worker, telemetry } = this.options;
-    if (eager) return new EagerExecutor(this.runtime.registry);
+  private createExecutor(): CanvasExecutor | Promise<CanvasExecutor> {
+    const { eager, connection, prefix, connectTimeoutMs, results, worker, telemetry, canvas } = this.options;
+    if (eager) return new EagerExecutor(this.runtime.registry, undefined, canvas);
     // Results are looked up in the registry's queues; the worker's own may add some.
     const queues = worker === false || worker.queues === undefined ? undefined : [...worker.queues];
-    return BullmqExecutor.connect({ connection, prefix, connectTimeoutMs, results, telemetry, queues, registry: this.runtime.registry });
+    return BullmqExecutor.connect({ connection, prefix, connectTimeoutMs, results, telemetry, queues, registry: this.runtime.registry, canvas });
   }
 
   private createWorker(): TaskWorker | undefined {

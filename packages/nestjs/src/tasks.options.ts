@@ -1,5 +1,5 @@
 import { BULLMQ_DEFAULTS, type RedisConnection, type ResultRetention } from '@tasks/bullmq';
-import type { ScheduleSpec, TaskOptions } from '@tasks/core';
+import type { CanvasOptions, ScheduleSpec, TaskOptions } from '@tasks/core';
 
 /** Options every task gets unless its `@Task()` sets them (a name or a schedule can not be a default). */
 export type TaskDefaults = Omit<TaskOptions, 'name' | 'schedule'>;
@@ -76,6 +76,8 @@ export interface TasksModuleOptions {
    * schedules: { 'files-cleanup': { task: 'files.cleanup', cron: '0 2 * * *', tz: 'Europe/Paris', args: [7] } }
    */
   schedules?: Record<string, ScheduleSpec>;
+  /** Limits of chains, groups and chords (`maxGroupSize`, `knownTasksOnly`). */
+  canvas?: CanvasOptions;
 }
 
 /** {@link TasksWorkerOptions} with every default applied. */
@@ -101,6 +103,7 @@ export interface ResolvedTasksOptions {
   readonly results: ResultRetention | undefined;
   readonly telemetry: boolean;
   readonly schedules: Readonly<Record<string, ScheduleSpec>>;
+  readonly canvas: CanvasOptions | undefined;
 }
 
 /** The one place where the module's defaults are applied. */
@@ -117,6 +120,7 @@ export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedT
     results: options.results,
     telemetry: options.telemetry ?? BULLMQ_DEFAULTS.telemetry,
     schedules: { ...options.schedules },
+    canvas: options.canvas,
   };
 }
 

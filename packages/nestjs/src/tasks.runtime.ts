@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { TaskWorker } from '@tasks/bullmq';
-import { TaskRegistry, type TaskExecutor, type TaskSchedules } from '@tasks/core';
+import { TaskRegistry, type CanvasExecutor, type TaskSchedules } from '@tasks/core';
 import { TasksNotReadyError } from './errors/tasks-not-ready.error';
 import { TASKS_OPTIONS } from './tasks.constants';
 import type { ResolvedTasksOptions } from './tasks.options';
@@ -16,7 +16,7 @@ type RuntimeState = 'created' | 'running' | 'closed';
 export class TasksRuntime {
   /** Tasks of this app; filled in `onModuleInit`, before anything is published. */
   readonly registry: TaskRegistry;
-  private currentExecutor: TaskExecutor | undefined;
+  private currentExecutor: CanvasExecutor | undefined;
   private currentWorker: TaskWorker | undefined;
   private currentSchedules: TaskSchedules | undefined;
   private readonly disconnects: Array<() => boolean> = [];
@@ -27,7 +27,7 @@ export class TasksRuntime {
   }
 
   /** The executor; throws {@link TasksNotReadyError} before start or after close. */
-  executor(call: string): TaskExecutor {
+  executor(call: string): CanvasExecutor {
     if (this.currentExecutor === undefined) throw new TasksNotReadyError(call, this.state === 'closed');
     return this.currentExecutor;
   }
@@ -54,7 +54,7 @@ export class TasksRuntime {
   }
 
   /** Makes `executor` the one `TaskClient` delegates to. */
-  useExecutor(executor: TaskExecutor): void {
+  useExecutor(executor: CanvasExecutor): void {
     this.currentExecutor = executor;
     this.state = 'running';
   }

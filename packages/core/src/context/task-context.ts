@@ -62,6 +62,21 @@ export class TaskContext {
     this.abort = init.abort;
   }
 
+  /** First task of the canvas this task belongs to; its own id when published alone (Celery's `root_id`). */
+  get rootId(): string {
+    return idHeader(this.headers.rootId) ?? this.id;
+  }
+
+  /** The task whose result this one was given, in a chain or after a `link` (Celery's `parent_id`). */
+  get parentId(): string | undefined {
+    return idHeader(this.headers.parentId);
+  }
+
+  /** The group (or chord header) this task is a member of (Celery's `group_id`). */
+  get groupId(): string | undefined {
+    return idHeader(this.headers.groupId);
+  }
+
   /** Aborted when the task is revoked with `terminate` or reaches its time limit. */
   get abortSignal(): AbortSignal {
     return this.abort.signal;
@@ -91,4 +106,8 @@ export class TaskContext {
   run<Result>(body: () => Result): Result {
     return storage.run(this, body);
   }
+}
+
+function idHeader(value: JsonValue | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }

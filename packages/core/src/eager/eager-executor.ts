@@ -1,9 +1,15 @@
-import { TaskFailedError, TaskTimeoutError, UnknownTaskError } from '../errors';
+import { Canvas, type CanvasOptions } from '../canvas/canvas';
+import type { CanvasExecutor } from '../canvas/canvas-executor';
+import type { CanvasPlan } from '../canvas/canvas-plan';
+import { runEagerCanvas } from '../canvas/eager-canvas';
+import { readCanvasIds } from '../canvas/canvas-ids';
+import { Signature } from '../canvas/signature';
+import { ChordError, TaskFailedError, TaskTimeoutError, UnknownTaskError } from '../errors';
 import { preparePublish, type PreparedPublish } from '../publish/prepare-publish';
 import type { JsonValue } from '../serialization/json-value';
 import { afterTaskPublish, taskReceived, taskUnknown } from '../signals/builtins';
 import { traceAttempt } from '../tracer/trace-attempt';
-import type { AsyncResult, GetResultOptions, RevokeOptions, RevokeOutcome, TaskExecutor } from '../tasks/async-result';
+import type { AsyncResult, GetResultOptions, RevokeOptions, RevokeOutcome } from '../tasks/async-result';
 import type { PublishOptions, TaskRequest } from '../tasks/task-message';
 import type { TaskRegistry } from '../tasks/task-registry';
 import { TaskState } from '../tasks/task-state';
@@ -27,23 +33,30 @@ const DEFAULT_KEEP_RESULTS = 10_000;
  * const tasks = new EagerExecutor(registry);
  * await (await tasks.delay('emails.send', 'a@b.c', 'hi')).get();
  */
-export class EagerExecutor implements TaskExecutor {
+export class EagerExecutor implements CanvasExecutor {
   private readonly records = new Map<string, EagerRecord>();
+  /** Chains, groups and chords run inline; every task they name must be registered here. */
+  readonly canvas: Canvas;
 
   /**
    * @param keepResults how many tasks' results are kept for `result(id)`, the oldest
    *   dropped first (a dropped id reads as unknown). Default: 10,000.
+   * @param canvasOptions limits of canvases (`maxGroupSize`); unknown tasks are always refused.
    */
   constructor(
     private readonly registry: TaskRegistry,
     private readonly keepResults = DEFAULT_KEEP_RESULTS,
-  ) {}
+    canvasOptions: CanvasOptions = {},
+  ) {
+    this.canvas = new Canvas(this, registry, { ...canvasOptions, knownTasksOnly: true });
+  }
 
   delay(name: string, ...args: unknown[]): Promise<AsyncResult> {
     return this.applyAsync(name, args);
   }
 
   async applyAsync(name: string, args: readonly unknown[] = [], options: PublishOptions = {}): Promise<AsyncResult> {
+    if (options.link !== undefined || options.linkError !== undefined) return this.canvas.run(new Signature(name, args, options)) as Promise<AsyncResult>;
     const call = await preparePublish(name, args, options, this.registry);
     // The same id twice does not run twice, as with the BullMQ executor.
     if (this.records.has(call.taskId)) return this.result(call.taskId);
@@ -53,6 +66,16 @@ export class EagerExecutor implements TaskExecutor {
     await afterTaskPublish.send(name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
     await this.execute(call);
     return this.result(call.taskId);
+  }
+
+  /** Runs a canvas inline; see `Canvas`. */
+  publishCanvas(plan: CanvasPlan): Promise<void> {
+    return runEagerCanvas(this, plan);
+  }
+
+  /** @internal A canvas task that will never run, recorded as failed with the error that stopped it. */
+  recordFailure(taskId: string, name: string, error: Error): void {
+    this.records.set(taskId, { state: TaskState.FAILURE, error, name });
   }
 
   result(taskId: string): AsyncResult {
@@ -88,6 +111,7 @@ export class EagerExecutor implements TaskExecutor {
         expiresAt: call.expiresAt,
         timeLimitMs: call.timeLimitMs,
       };
+      readCanvasIds(request);
       await taskReceived.send(call.name, { taskId: call.taskId, args: request.args, request });
       this.records.set(call.taskId, { state: TaskState.STARTED });
       const outcome = await traceAttempt(task, request);
@@ -120,6 +144,7 @@ class EagerResult implements AsyncResult {
     const record = this.record();
     if (record?.state === TaskState.SUCCESS) return record.result;
     if (record?.state === TaskState.FAILURE) {
+      if (record.error instanceof ChordError) throw record.error;
       throw new TaskFailedError(record.error.name, record.error.message, { taskId: this.id, taskName: record.name, remoteStack: record.error.stack });
     }
     // Eager tasks finish inside the call, so an id still unsettled here never will be.

@@ -19,3 +19,5 @@ export { InvalidPublishOptionsError } from './invalid-publish-options.error';
 export { InvalidScheduleError } from './invalid-schedule.error';
 export { UnknownScheduleTaskError } from './unknown-schedule-task.error';
 export { UnknownScheduleError } from './unknown-schedule.error';
+export { ChordError } from './chord.error';
+export { InvalidCanvasError } from './invalid-canvas.error';

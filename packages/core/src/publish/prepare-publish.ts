@@ -68,6 +68,18 @@ export async function preparePublish(
   };
 }
 
+/**
+ * Checks a call's options as {@link preparePublish} does, without publishing, and
+ * returns its queue: for canvases, whose later steps are published by workers.
+ */
+export function checkPublishOptions(name: string, options: PublishOptions, taskQueue: string | undefined): string {
+  const now = Date.now();
+  resolveDelay(name, options, now);
+  resolveExpiry(name, options, now);
+  resolveTimeLimit(name, options);
+  return resolveQueue(name, options, taskQueue);
+}
+
 function resolveQueue(name: string, options: PublishOptions, taskQueue: string | undefined): string {
   const queue = options.queue ?? taskQueue ?? DEFAULT_QUEUE;
   check(name, 'queue', typeof queue === 'string' && queue !== '' && !queue.includes(':'), 'a non-empty queue name without ":"', queue);

@@ -57,8 +57,8 @@ export interface TaskExecutor {
   delay(name: string, ...args: unknown[]): Promise<AsyncResult>;
   /** Publishes a task with options, as Celery's `apply_async`. */
   applyAsync(name: string, args?: readonly unknown[], options?: PublishOptions): Promise<AsyncResult>;
-  /** A handle on a task by id. */
-  result(taskId: string): AsyncResult;
+  /** A handle on a task by id; `queue`, when known, spares a search. */
+  result(taskId: string, options?: { queue?: string }): AsyncResult;
   /** Revokes a task by id. */
   revoke(taskId: string, options?: RevokeOptions): Promise<RevokeOutcome>;
   /** Releases what the executor holds (connections); idempotent. */

@@ -23,6 +23,31 @@ export interface PublishOptions {
   headers?: TaskHeaders;
   /** Time limit of this call, overriding the task's `timeLimitMs`. */
   timeLimitMs?: number;
+  /**
+   * Tasks to publish once this one succeeds, each with this task's result prepended to its
+   * arguments (unless made with `.si()`), as Celery's `link`.
+   */
+  link?: LinkedTask | readonly LinkedTask[];
+  /**
+   * Tasks to publish once this one fails for good (not after a retry), each called with
+   * `(taskId, { name, message, stack })` of the failed task, as Celery's `link_error`.
+   */
+  linkError?: LinkedTask | readonly LinkedTask[];
+}
+
+/**
+ * A task to publish after another ends, as given to `link` / `linkError`: a signature
+ * made by `ref.s()`, `ref.si()` or `tasks.signature()`.
+ */
+export interface LinkedTask {
+  /** The task's name. */
+  readonly task: string;
+  /** Its arguments; the linked-from task's result (or id and error) comes first unless `immutable`. */
+  readonly args: readonly unknown[];
+  /** Its publish options. */
+  readonly options: Readonly<PublishOptions>;
+  /** Made with `.si()`: takes nothing from the task it is linked from. */
+  readonly immutable: boolean;
 }
 
 /** What a worker knows of a task it took, as given to `task_received`. */
@@ -40,4 +65,10 @@ export interface TaskRequest {
   expiresAt?: number;
   /** Time limit of this call, if one was given. */
   timeLimitMs?: number;
+  /** First task of the canvas this task belongs to; its own id when published alone (Celery's `root_id`). */
+  rootId?: string;
+  /** The task whose result this one was given, in a chain or after a `link` (Celery's `parent_id`). */
+  parentId?: string;
+  /** The group (or chord header) this task is a member of (Celery's `group_id`). */
+  groupId?: string;
 }
