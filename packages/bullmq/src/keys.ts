@@ -4,6 +4,8 @@ export const tasksKeys = {
   revoked: (prefix: string) => `${prefix}::revoked`,
   /** Channel on which clients ask workers to abort running tasks. */
   control: (prefix: string) => `${prefix}::control`,
+  /** Hash of a canvas task published later (or never): its queue and name, and why it will never run. */
+  step: (prefix: string, taskId: string) => `${prefix}::step:${taskId}`,
   /** Next allowed start time of a rate-limited task name. */
   rateLimit: (prefix: string, taskName: string) => `${prefix}::rate:${taskName}`,
   /** Hash of the schedules we created, by id: their spec, source and queue (BullMQ holds their timing). */

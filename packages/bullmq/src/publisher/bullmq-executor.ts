@@ -1,5 +1,9 @@
 import {
   afterTaskPublish,
+  Canvas,
+  Signature,
+  type CanvasExecutor,
+  type CanvasOptions,
   RedisConnectionError,
   taskRevoked,
   TaskState,
@@ -7,10 +11,9 @@ import {
   type PublishOptions,
   type RevokeOptions,
   type RevokeOutcome,
-  type TaskExecutor,
   type TaskRegistry,
 } from '@tasks/core';
-import { preparePublish, type PreparedPublish } from '@tasks/core/internal';
+import { preparePublish, type CanvasPlan, type PreparedPublish } from '@tasks/core/internal';
 import type { Redis } from 'ioredis';
 import { connectTimeoutMs, createRedis, describeTarget, openRedis, requireReady } from '../connection/redis-client';
 import { BULLMQ_DEFAULTS } from '../defaults';
@@ -19,6 +22,8 @@ import type { RevokeCommand } from '../message/control-message';
 import { encodeTaskMessage } from '../message/task-message.codec';
 import type { BullmqConnectionOptions, ResultRetention } from '../options';
 import { QueueSet } from '../queues/queue-set';
+import { CanvasWriter } from '../canvas/canvas-writer';
+import { promoteDelayed, readStep } from '../canvas/step-records';
 import { BullmqAsyncResult } from '../results/bullmq-async-result';
 import { TaskResults } from '../results/task-results';
 import { TaskTelemetry } from '../telemetry/task-telemetry';
@@ -37,6 +42,8 @@ export interface BullmqExecutorOptions extends BullmqConnectionOptions {
    * queues, the queues published to from here, and `'default'`.
    */
   queues?: readonly string[];
+  /** Limits of chains, groups and chords (`maxGroupSize`, `knownTasksOnly`). */
+  canvas?: CanvasOptions;
 }
 
 /**
@@ -53,7 +60,10 @@ export interface BullmqExecutorOptions extends BullmqConnectionOptions {
  * console.log(await result.get({ timeoutMs: 5000 }));
  * await tasks.close();
  */
-export class BullmqExecutor implements TaskExecutor {
+export class BullmqExecutor implements CanvasExecutor {
+  /** Chains, groups, chords and signatures published here; see `Canvas`. */
+  readonly canvas: Canvas;
+  private readonly writer: CanvasWriter;
   private readonly queues: QueueSet;
   private readonly results: TaskResults;
   private readonly prefix: string;
@@ -76,6 +86,8 @@ export class BullmqExecutor implements TaskExecutor {
     // Results are looked up in the queues named here and the registry's (read at each search: it may grow).
     this.queues = new QueueSet(redis, this.prefix, () => [...(options.queues ?? []), ...(options.registry?.queues() ?? [])]);
     this.results = new TaskResults(redis, this.prefix, this.queues, (queue) => createRedis(options, 'blocking', `results:${queue}`));
+    this.canvas = new Canvas(this, options.registry, options.canvas);
+    this.writer = new CanvasWriter(redis, this.prefix, options.registry, this.queues);
   }
 
   /** Connects to Redis, failing with `RedisConnectionError` within `connectTimeoutMs`. */
@@ -90,6 +102,7 @@ export class BullmqExecutor implements TaskExecutor {
 
   async applyAsync(name: string, args: readonly unknown[] = [], options: PublishOptions = {}): Promise<AsyncResult> {
     this.assertOpen();
+    if (options.link !== undefined || options.linkError !== undefined) return this.canvas.run(new Signature(name, args, options)) as Promise<AsyncResult>;
     const call = await this.telemetry.publish(name, options, (traced) => this.publish(name, args, traced));
     return new BullmqAsyncResult(call.taskId, this.results, this.revokeTask, call.queue);
   }
@@ -120,6 +133,13 @@ export class BullmqExecutor implements TaskExecutor {
     return this.scheduleApi;
   }
 
+  /** Publishes a canvas plan (what `delay()` on a chain, group or chord does); see `Canvas`. */
+  async publishCanvas(plan: CanvasPlan): Promise<void> {
+    this.assertOpen();
+    await requireReady(this.redis, this.options);
+    await this.writer.publishPlan(plan, this.retention);
+  }
+
   /** A handle on a task by id; give `queue` when known to spare a search. */
   result(taskId: string, options: { queue?: string } = {}): AsyncResult {
     return new BullmqAsyncResult(taskId, this.results, this.revokeTask, options.queue);
@@ -136,7 +156,10 @@ export class BullmqExecutor implements TaskExecutor {
     const found = await this.results.find(taskId);
     const previousState = found.outcome.state;
     const none = { taskId, revoked: false, terminated: false, previousState };
-    if (!found.job || previousState === TaskState.SUCCESS || previousState === TaskState.FAILURE || previousState === TaskState.REVOKED) {
+    // A canvas task not published yet is revoked now, and refused when it comes.
+    const step = found.job || previousState !== TaskState.PENDING ? undefined : await readStep(this.redis, this.prefix, taskId);
+    if (!found.job && !step) return none;
+    if (previousState === TaskState.SUCCESS || previousState === TaskState.FAILURE || previousState === TaskState.REVOKED) {
       return none;
     }
     const now = Date.now();
@@ -150,6 +173,12 @@ export class BullmqExecutor implements TaskExecutor {
       .publish(tasksKeys.control(this.prefix), JSON.stringify(command))
       .exec();
     if (previousState === TaskState.STARTED) return { ...none, revoked: true, terminated: terminate };
+    // A canvas task is left for the worker to refuse, so that its chain or chord ends visibly;
+    // a delayed one is due at once, so that this happens now.
+    if (step || (await readStep(this.redis, this.prefix, taskId))) {
+      if (found.job) await promoteDelayed(this.queues.get(found.queue!), taskId);
+      return { ...none, revoked: true };
+    }
     // Waiting or delayed: a worker that takes it anyway sees the revoke and skips it.
     // A schedule's pending tick stays for a worker to refuse, since taking it writes the next tick.
     const queue = this.queues.get(found.queue!);
@@ -159,7 +188,7 @@ export class BullmqExecutor implements TaskExecutor {
       () => false,
     );
     if (removed) {
-      await taskRevoked.send(found.job.name, { taskId, terminated: false, expired: false, reason });
+      await taskRevoked.send(found.job!.name, { taskId, terminated: false, expired: false, reason });
     }
     return { ...none, revoked: true };
   }
@@ -167,6 +196,7 @@ export class BullmqExecutor implements TaskExecutor {
   async close(): Promise<void> {
     this.closing ??= (async () => {
       await this.results.close();
+      await this.writer.close();
       await this.queues.close();
       await this.redis.quit().catch(() => this.redis.disconnect());
     })();

@@ -3,6 +3,8 @@ import type { JobState } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { tasksKeys } from '../keys';
 import type { QueueSet } from '../queues/queue-set';
+import { readStep, stepError } from '../canvas/step-records';
+import { chordOutcome } from './chord-outcome';
 import { jobOutcome, readJobRecord, type JobOutcome, type JobRecord } from './job-outcome';
 import { ResultEvents, type JobCompleted } from './result-events';
 
@@ -31,12 +33,19 @@ export class TaskResults {
 
   /** Finds a task in `queue`, or in every queue it may be in. */
   async find(taskId: string, queue?: string): Promise<FoundTask> {
-    for (const name of queue ? [queue] : this.queues.searchable()) {
+    // A canvas task's record knows its queue, and whether it will never run.
+    const step = queue === undefined ? await readStep(this.redis, this.prefix, taskId) : undefined;
+    for (const name of queue ? [queue] : step ? [step.queue] : this.queues.searchable()) {
       // State first: a job read before it finished would lack its result.
       const state = (await this.queues.get(name).getJobState(taskId)) as JobState | 'unknown';
       if (state === 'unknown') continue;
       const job = await readJobRecord(this.redis, this.queues.get(name).toKey(taskId), taskId);
-      if (job) return { queue: name, job, outcome: jobOutcome(job, state) };
+      if (job) return { queue: name, job, outcome: await chordOutcome(this.redis, this.prefix, jobOutcome(job, state)) };
+    }
+    const failure = (step ?? (await readStep(this.redis, this.prefix, taskId)))?.failure;
+    if (failure) {
+      const error = stepError(failure);
+      return { queue: step?.queue ?? queue, job: undefined, outcome: { state: error instanceof TaskRevokedError ? TaskState.REVOKED : TaskState.FAILURE, error } };
     }
     // A job that is no longer kept leaves no trace but the revoke: an id nobody knows is PENDING, as in Celery.
     if ((await this.redis.zscore(tasksKeys.revoked(this.prefix), taskId)) === null) {
@@ -46,8 +55,9 @@ export class TaskResults {
   }
 
   /** Watches for the end of a task; see {@link ResultEvents.watch}. */
-  watch(taskId: string, queue: string | undefined, wake: (end?: JobCompleted) => void): Promise<() => void> {
-    return this.events.watch(taskId, queue ? [queue] : this.queues.searchable(), wake);
+  async watch(taskId: string, queue: string | undefined, wake: (end?: JobCompleted) => void): Promise<() => void> {
+    const known = queue ?? (await readStep(this.redis, this.prefix, taskId))?.queue;
+    return this.events.watch(taskId, known ? [known] : this.queues.searchable(), wake);
   }
 
   close(): Promise<void> {

@@ -16,7 +16,7 @@ import {
   type TaskDefinition,
   type TaskRequest,
 } from '@tasks/core';
-import { AttemptAbort, tasksLogger, toError, traceAttempt, type AttemptOutcome } from '@tasks/core/internal';
+import { AttemptAbort, readCanvasIds, tasksLogger, toError, traceAttempt, type AttemptOutcome } from '@tasks/core/internal';
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
@@ -26,6 +26,7 @@ import { FinalFailure, RetryScheduled } from '../message/error-record';
 import { decodeTaskMessage, type TaskJobData } from '../message/task-message.codec';
 import { STALLED_REASON, TASKS_BACKOFF } from '../message/protocol';
 import { receiveTick } from '../schedules/tick';
+import { CanvasSteps } from '../canvas/canvas-steps';
 import { DecodingWorker } from './decoding-worker';
 import { DrainDeadline, LEFT_FOR_ANOTHER_WORKER, settlesWithin } from './drain-deadline';
 import { RateLimiter } from './rate-limiter';
@@ -59,6 +60,7 @@ export class TaskWorker {
   private readonly telemetry: TaskTelemetry;
   private readonly workers: Worker[] = [];
   private readonly deadline = new DrainDeadline();
+  private readonly canvas: CanvasSteps;
   private connection: Redis | undefined;
   private control: ControlListener | undefined;
   private rateLimiter: RateLimiter | undefined;
@@ -73,6 +75,7 @@ export class TaskWorker {
     this.name = options.name ?? `tasks@${hostname()}:${process.pid}`;
     this.prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
     this.telemetry = new TaskTelemetry(options.telemetry ?? BULLMQ_DEFAULTS.telemetry);
+    this.canvas = new CanvasSteps(this.prefix, options.registry, () => createRedis(options, 'commands', `canvas:${this.name}`));
   }
 
   /**
@@ -148,6 +151,7 @@ export class TaskWorker {
       await taskUnknown.send(job.name, { taskId, name: job.name, error });
       throw new FinalFailure(error);
     }
+    if (this.canvas.joins(data)) data = await this.canvas.joined(job, data);
     // An expired task is refused below without taking a start slot.
     const park = task.options.rateLimit && !isExpired(data.expiresAt) ? await this.rateLimiter!.admit(task.name, taskId, task.options.rateLimit) : 0;
     if (park > 0) {
@@ -168,20 +172,24 @@ export class TaskWorker {
       expiresAt: data.expiresAt,
       timeLimitMs: data.timeLimitMs,
     };
+    readCanvasIds(request);
     await taskReceived.send(task.name, { taskId, args: request.args, request });
-    await this.refuseRevokedOrExpired(task, request);
+    await this.refuseRevokedOrExpired(task, request, data);
     const outcome = await this.deadline.race(() => this.attempt(task, request));
     if (outcome === LEFT_FOR_ANOTHER_WORKER) return this.leave(job, token);
+    await this.canvas.settle(data, request, outcome);
     return this.record(task, request, outcome);
   }
 
-  private async refuseRevokedOrExpired(task: TaskDefinition, request: TaskRequest): Promise<void> {
+  private async refuseRevokedOrExpired(task: TaskDefinition, request: TaskRequest, data: TaskJobData): Promise<void> {
     const expired = isExpired(request.expiresAt);
     const revoked = !expired && (await this.control!.isRevoked(request.id));
     if (!expired && !revoked) return;
     const reason = expired ? 'expired' : 'revoked';
     await taskRevoked.send(task.name, { taskId: request.id, terminated: false, expired, reason });
-    throw new FinalFailure(new TaskRevokedError(request.id, reason));
+    const error = new TaskRevokedError(request.id, reason);
+    await this.canvas.settle(data, request, { state: TaskState.REVOKED, error });
+    throw new FinalFailure(error);
   }
 
   private async attempt(task: TaskDefinition, request: TaskRequest): Promise<AttemptOutcome> {
@@ -246,6 +254,7 @@ export class TaskWorker {
       await settlesWithin(closed, LEAVE_TIMEOUT_MS);
     }
     this.control?.close();
+    await settlesWithin(this.canvas.close(), LEAVE_TIMEOUT_MS);
     if (this.connection) {
       await settlesWithin(this.connection.quit(), LEAVE_TIMEOUT_MS);
       this.connection.disconnect();

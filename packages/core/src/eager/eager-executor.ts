@@ -144,7 +144,8 @@ class EagerResult implements AsyncResult {
     const record = this.record();
     if (record?.state === TaskState.SUCCESS) return record.result;
     if (record?.state === TaskState.FAILURE) {
-      if (record.error instanceof ChordError) throw record.error;
+      // A canvas task that never ran reads with the error of the task that stopped it.
+      if (record.error instanceof ChordError || record.error instanceof TaskFailedError) throw record.error;
       throw new TaskFailedError(record.error.name, record.error.message, { taskId: this.id, taskName: record.name, remoteStack: record.error.stack });
     }
     // Eager tasks finish inside the call, so an id still unsettled here never will be.

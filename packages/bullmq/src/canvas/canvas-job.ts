@@ -1,0 +1,52 @@
+import type { JsonValue } from '@tasks/core';
+import type { PlannedNode, PlannedTask } from '@tasks/core/internal';
+import type { TaskJobData } from '../message/task-message.codec';
+import type { ResultRetention } from '../options';
+
+/** A task of a canvas as a worker needs to find it: id, queue and name. */
+export interface StepRef {
+  id: string;
+  queue: string;
+  name: string;
+}
+
+/** What a canvas job carries besides its call: what to do when it ends. */
+export interface CanvasJobInfo {
+  /** Published with this task's result first once it succeeds (the rest of a chain, or a chord). */
+  next?: PlannedNode;
+  /** Published with the result once this task succeeds. */
+  link?: PlannedTask[];
+  /** Published with `(taskId, error)` once this task fails for good. */
+  linkError?: PlannedTask[];
+  /** Tasks that will never run if this one fails for good; they read `FAILURE` with its error. */
+  doomed?: StepRef[];
+  /** This task is a chord member (or a step of one): its failure reaches the doomed tasks as a `ChordError`. */
+  chordMember?: true;
+  /** This job's children are flow children whose results come first in its arguments. */
+  join?: { members: StepRef[]; single: boolean };
+  /** How long the tasks this job publishes keep their results. */
+  retention?: Required<ResultRetention>;
+}
+
+/** The data of a canvas job: the task message and its {@link CanvasJobInfo}. */
+export type CanvasJobData = TaskJobData & { canvas?: CanvasJobInfo };
+
+/** The canvas part of a job's data, if it has one. */
+export function canvasOf(data: TaskJobData): CanvasJobInfo | undefined {
+  return (data as CanvasJobData).canvas;
+}
+
+export function stepRef(task: PlannedTask): StepRef {
+  return { id: task.id, queue: task.options.queue, name: task.name };
+}
+
+/** The error record a `linkError` task gets, and a step record keeps. */
+export interface ErrorRecord {
+  [key: string]: JsonValue;
+  name: string;
+  message: string;
+}
+
+export function errorRecord(error: Error): ErrorRecord {
+  return error.stack === undefined ? { name: error.name, message: error.message } : { name: error.name, message: error.message, stack: error.stack };
+}

@@ -1,0 +1,190 @@
+import { afterTaskPublish, type JsonValue, type TaskRegistry } from '@tasks/core';
+import {
+  planTasks,
+  preparePublish,
+  publishOptionsOf,
+  type CanvasPlan,
+  type PlannedChord,
+  type PlannedNode,
+  type PlannedTask,
+  type PreparedPublish,
+} from '@tasks/core/internal';
+import { FlowProducer, type FlowJob, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { taskJobOptions } from '../publisher/task-job-options';
+import { encodeTaskMessage } from '../message/task-message.codec';
+import type { ResultRetention } from '../options';
+import type { QueueSet } from '../queues/queue-set';
+import { stepRef, type CanvasJobData, type CanvasJobInfo, type StepRef } from './canvas-job';
+import { writeStepRecords } from './step-records';
+
+type Retention = Required<ResultRetention>;
+
+/** A task ready to be written: its call (publish signals fired) and its job. */
+interface PreparedJob {
+  call: PreparedPublish;
+  data: CanvasJobData;
+  opts: JobsOptions;
+}
+
+/**
+ * Writes canvas tasks to Redis: the caller's `delay()` publishes a plan's first tasks,
+ * and a worker publishes what comes after a task that ended. Lone tasks and chain steps
+ * are plain jobs; a chord is a BullMQ flow whose parent is the callback and whose
+ * children are the header members, so the join happens in Redis.
+ */
+export class CanvasWriter {
+  private flows: FlowProducer | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly registry: TaskRegistry | undefined,
+    private readonly queues: QueueSet,
+  ) {}
+
+  /** Publishes a plan from the caller: records for its tasks, then the tasks that start it. */
+  async publishPlan(plan: CanvasPlan, retention: Retention): Promise<void> {
+    const { root } = plan;
+    const lone = root.kind === 'task' || (root.kind === 'group' && root.members.every((member) => member.kind === 'task'));
+    // A plain group's members are lone tasks; every other canvas keeps step records.
+    if (!lone) await writeStepRecords(this.redis, this.prefix, planTasks(root).map(stepRef), retention.failedSeconds);
+    await this.publish(root, undefined, undefined, retention);
+  }
+
+  /** Publishes `node` with `prepend` before its arguments; `next` is published after it succeeds. */
+  async publish(node: PlannedNode, prepend: readonly JsonValue[] | undefined, next: PlannedNode | undefined, retention: Retention): Promise<void> {
+    switch (node.kind) {
+      case 'task': {
+        const job = await this.prepare(node, prepend, { ...this.after(next), retention }, retention);
+        await this.queues.get(job.call.queue).add(node.name, job.data, job.opts);
+        await this.published(job);
+        return;
+      }
+      case 'chain': {
+        const [first, ...rest] = node.steps;
+        return this.publish(first!, prepend, then(rest, next), retention);
+      }
+      case 'group':
+        return this.group(node.members, prepend, retention);
+      case 'chord':
+        return this.chord(node, prepend, next, retention);
+    }
+  }
+
+  /** Closes the flow producer; the queues belong to whoever gave them. */
+  async close(): Promise<void> {
+    await this.flows?.close();
+  }
+
+  private async group(members: readonly PlannedNode[], prepend: readonly JsonValue[] | undefined, retention: Retention): Promise<void> {
+    const byQueue = new Map<string, PreparedJob[]>();
+    for (const member of members) {
+      if (member.kind !== 'task') {
+        await this.publish(member, prepend, undefined, retention);
+        continue;
+      }
+      const job = await this.prepare(member, prepend, { retention }, retention);
+      let jobs = byQueue.get(job.call.queue);
+      if (!jobs) byQueue.set(job.call.queue, (jobs = []));
+      jobs.push(job);
+    }
+    // One round trip per queue, as BullMQ's addBulk.
+    for (const [queue, jobs] of byQueue) {
+      await this.queues.get(queue).addBulk(jobs.map((job) => ({ name: job.call.name, data: job.data, opts: job.opts })));
+      for (const job of jobs) await this.published(job);
+    }
+  }
+
+  /**
+   * A chord is one flow: the callback is the parent, each member a child that fails the
+   * parent when it fails for good. A member that is a chain is a line of nested children,
+   * each step the parent of the one before it.
+   */
+  private async chord(chord: PlannedChord, prepend: readonly JsonValue[] | undefined, next: PlannedNode | undefined, retention: Retention): Promise<void> {
+    const body = chord.body;
+    const callback = (body.kind === 'chain' ? body.steps[0] : body) as PlannedTask;
+    const after = then(body.kind === 'chain' ? body.steps.slice(1) : [], next);
+    const doomed = after ? planTasks(after).map(stepRef) : undefined;
+    const jobs: Array<{ prepared: Promise<PreparedJob> }> = [];
+    const members: StepRef[] = [];
+    const children = chord.header.members.map((member) => {
+      const steps = member.kind === 'chain' ? (member.steps as PlannedTask[]) : [member as PlannedTask];
+      let child: FlowJob | undefined;
+      let previous: PlannedTask | undefined;
+      for (const step of steps) {
+        const info: CanvasJobInfo = { chordMember: true, ...(doomed && { doomed }), retention };
+        if (previous) info.join = { members: [stepRef(previous)], single: true };
+        child = this.flowJob(step, previous ? undefined : prepend, info, retention, jobs, child ? [child] : undefined);
+        child.opts = { ...child.opts, failParentOnFailure: true };
+        previous = step;
+      }
+      members.push(stepRef(previous!));
+      return child!;
+    });
+    const info: CanvasJobInfo = { join: { members, single: false }, ...this.after(after), retention };
+    const parent = this.flowJob(callback, undefined, info, retention, jobs, children);
+    const prepared = await Promise.all(jobs.map((job) => job.prepared));
+    await this.flowProducer().add(await resolveFlow(parent));
+    for (const job of prepared) await this.published(job);
+  }
+
+  /** A flow node whose call is prepared (publish signals fired) before the flow is written. */
+  private flowJob(
+    task: PlannedTask,
+    prepend: readonly JsonValue[] | undefined,
+    info: CanvasJobInfo,
+    retention: Retention,
+    jobs: Array<{ prepared: Promise<PreparedJob> }>,
+    children: FlowJob[] | undefined,
+  ): FlowJob & { prepared: Promise<PreparedJob> } {
+    const prepared = this.prepare(task, prepend, info, retention);
+    jobs.push({ prepared });
+    return { name: task.name, queueName: task.options.queue, prepared, ...(children && { children }) };
+  }
+
+  private async prepare(task: PlannedTask, prepend: readonly JsonValue[] | undefined, info: CanvasJobInfo, retention: Retention): Promise<PreparedJob> {
+    const args = prepend && !task.immutable ? [...prepend, ...task.args] : task.args;
+    const call = await preparePublish(task.name, args, publishOptionsOf(task), this.registry);
+    const canvas: CanvasJobInfo = { ...info };
+    if (task.link) canvas.link = task.link;
+    if (task.linkError) canvas.linkError = task.linkError;
+    const data: CanvasJobData = encodeTaskMessage(call);
+    if (Object.keys(canvas).some((key) => key !== 'retention')) data.canvas = canvas;
+    const opts: JobsOptions = { ...taskJobOptions(retention, call.options.priority), jobId: call.taskId, delay: call.delayMs > 0 ? call.delayMs : undefined };
+    return { call, data, opts };
+  }
+
+  /** What a task carries so that the worker publishes `next` after it, or dooms it. */
+  private after(next: PlannedNode | undefined): CanvasJobInfo {
+    return next ? { next, doomed: planTasks(next).map(stepRef) } : {};
+  }
+
+  private published(job: PreparedJob): Promise<unknown> {
+    const { call } = job;
+    return afterTaskPublish.send(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
+  }
+
+  private flowProducer(): FlowProducer {
+    if (!this.flows) {
+      this.flows = new FlowProducer({ connection: this.redis, prefix: this.prefix });
+      this.flows.on('error', () => undefined);
+    }
+    return this.flows;
+  }
+
+}
+
+/** The steps after a chain step, followed by what comes after the chain. */
+function then(rest: readonly PlannedNode[], next: PlannedNode | undefined): PlannedNode | undefined {
+  const steps = next ? [...rest, next] : [...rest];
+  if (steps.length === 0) return undefined;
+  return steps.length === 1 ? steps[0] : { kind: 'chain', steps };
+}
+
+/** Fills each flow node's data and options from its prepared call. */
+async function resolveFlow(node: FlowJob & { prepared?: Promise<PreparedJob> }): Promise<FlowJob> {
+  const job = await node.prepared!;
+  const children = node.children && (await Promise.all(node.children.map(resolveFlow)));
+  return { name: node.name, queueName: job.call.queue, data: job.data, opts: { ...job.opts, ...node.opts }, ...(children && { children }) };
+}

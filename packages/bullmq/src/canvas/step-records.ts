@@ -1,0 +1,75 @@
+import { ChordError, TaskFailedError, TaskRevokedError } from '@tasks/core';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { tasksKeys } from '../keys';
+import type { ErrorRecord, StepRef } from './canvas-job';
+
+/** Why a canvas task will never run: the error of the task that failed for good before it. */
+export interface StepFailure {
+  error: ErrorRecord;
+  /** The task that failed. */
+  taskId: string;
+  /** Set when the failed task was a chord member: the tasks after the chord read a `ChordError` naming it. */
+  chord?: boolean;
+}
+
+/** What a step record says of a task: where it will be published, and whether it never will be. */
+export interface StepRecord {
+  queue: string;
+  name: string;
+  failure?: StepFailure;
+}
+
+/** Events streams are capped, as BullMQ caps its own. */
+const EVENTS_MAX_LENGTH = 10_000;
+
+/**
+ * Records the canvas tasks of a plan, so that any process can find their queue before
+ * they are published, and can tell a canvas task from a lone one (revoke keeps a canvas
+ * job for the worker to refuse, so its chain or chord ends visibly).
+ */
+export function writeStepRecords(redis: Redis, prefix: string, steps: readonly StepRef[], ttlSeconds: number): Promise<unknown> {
+  const pipeline = redis.pipeline();
+  for (const step of steps) {
+    const key = tasksKeys.step(prefix, step.id);
+    pipeline.hset(key, 'queue', step.queue, 'name', step.name).expire(key, ttlSeconds);
+  }
+  return pipeline.exec();
+}
+
+export async function readStep(redis: Redis, prefix: string, taskId: string): Promise<StepRecord | undefined> {
+  const [queue, name, failure] = await redis.hmget(tasksKeys.step(prefix, taskId), 'queue', 'name', 'failure');
+  if (queue === null || name === null) return undefined;
+  return failure === null ? { queue, name } : { queue, name, failure: JSON.parse(failure) as StepFailure };
+}
+
+/**
+ * Marks tasks that will never run as failed with `failure`, and wakes whoever waits
+ * for them: a `failed` event on each task's queue, as BullMQ writes for its own jobs.
+ */
+export function doomSteps(redis: Redis, prefix: string, steps: readonly StepRef[], failure: StepFailure, ttlSeconds: number): Promise<unknown> {
+  const pipeline = redis.pipeline();
+  const json = JSON.stringify(failure);
+  for (const step of steps) {
+    const key = tasksKeys.step(prefix, step.id);
+    pipeline.hset(key, 'queue', step.queue, 'name', step.name, 'failure', json).expire(key, ttlSeconds);
+    pipeline.xadd(`${prefix}:${step.queue}:events`, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', 'event', 'failed', 'jobId', step.id, 'failedReason', failure.error.message);
+  }
+  return pipeline.exec();
+}
+
+/** The error a doomed task reads with: the failed task's, or a `ChordError` naming it. */
+export function stepError(failure: StepFailure): Error {
+  const { name, message, stack } = failure.error;
+  const error =
+    name === 'TaskRevokedError'
+      ? new TaskRevokedError(failure.taskId, 'revoked')
+      : new TaskFailedError(name, message, { taskId: failure.taskId, remoteStack: typeof stack === 'string' ? stack : undefined });
+  return failure.chord ? new ChordError(failure.taskId, error) : error;
+}
+
+/** Makes a delayed job due now (a revoked canvas task, so a worker refuses it at once); any other state is left alone. */
+export async function promoteDelayed(queue: Queue, jobId: string): Promise<void> {
+  const job = await queue.getJob(jobId).catch(() => undefined);
+  if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+}

@@ -1,0 +1,267 @@
+import {
+  beforeTaskPublish,
+  builtinSignals,
+  Chain,
+  ChordError,
+  EagerExecutor,
+  InvalidCanvasError,
+  SerializationError,
+  TaskFailedError,
+  TaskState,
+  type AsyncResult,
+  type CanvasExecutor,
+  type CanvasResult,
+  type GroupResult,
+} from '@tasks/core';
+import { BullmqExecutor } from '../../src';
+import { canvasTasks, type CanvasRun } from '../fixtures/canvas-tasks';
+import { startHarness, type Harness } from '../support/harness';
+
+const WAIT = { timeoutMs: 15_000 };
+type Mode = 'bullmq' | 'eager';
+
+/** The same canvases, run by the BullMQ executor and worker on Redis, and by the eager executor. */
+describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
+  const fixture = canvasTasks();
+  let harness: Harness | undefined;
+  let executor: CanvasExecutor;
+
+  beforeAll(async () => {
+    if (mode === 'bullmq') {
+      harness = await startHarness(fixture.registry, { concurrency: 20 });
+      executor = harness.executor;
+    } else {
+      executor = new EagerExecutor(fixture.registry);
+    }
+  });
+  afterAll(async () => {
+    if (harness) await harness.close();
+    else await executor.close();
+  });
+  beforeEach(() => (fixture.runs.length = 0));
+
+  const s = (name: string, ...args: unknown[]) => executor.canvas.signature(name, args);
+  const ran = (task: string): CanvasRun[] => fixture.runs.filter((run) => run.task === task);
+
+  it('passes each result of a chain to the next step, with parent links and ids', async () => {
+    const last = await executor.canvas.chain(s('c.add', 2, 3), s('c.mul', 4), s('c.show')).delay();
+    await expect(last.get(WAIT)).resolves.toBe('=20');
+    const mul = last.parent as CanvasResult;
+    await expect(mul.get(WAIT)).resolves.toBe(20);
+    await expect((mul.parent as AsyncResult).get(WAIT)).resolves.toBe(5);
+    expect(fixture.runs.map((run) => [run.task, run.args])).toEqual([
+      ['c.add', [2, 3]],
+      ['c.mul', [5, 4]],
+      ['c.show', [20]],
+    ]);
+    const [add, mulRun, show] = fixture.runs;
+    expect(fixture.runs.every((run) => run.rootId === add!.id)).toBe(true);
+    expect([add!.parentId, mulRun!.parentId, show!.parentId]).toEqual([undefined, add!.id, mulRun!.id]);
+    expect(show!.id).toBe(last.id);
+  });
+
+  it('stops a chain at its first final failure: later steps never run and reject with its error', async () => {
+    const last = await executor.canvas.chain(s('c.add', 1, 1), s('c.fail'), s('c.show')).delay();
+    const error = await last.get(WAIT).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskFailedError);
+    expect(error).toMatchObject({ name: 'CardDeclined', message: 'declined 2', taskId: (last.parent as AsyncResult).id });
+    expect(await last.state()).toBe(TaskState.FAILURE);
+    expect(fixture.runs.map((run) => run.task)).toEqual(['c.add', 'c.fail']);
+    if (harness) {
+      // Another process, which knows neither the tasks nor the queue, reads the same.
+      const other = await BullmqExecutor.connect({ prefix: harness.prefix });
+      try {
+        await expect(other.result(last.id).get(WAIT)).rejects.toMatchObject({ name: 'CardDeclined', message: 'declined 2' });
+        expect(await other.result(last.id).state()).toBe(TaskState.FAILURE);
+      } finally {
+        await other.close();
+      }
+    }
+  });
+
+  it('goes on once after a step that retried and then succeeded', async () => {
+    const last = await executor.canvas.chain(s('c.flaky', 1), s('c.mul', 10)).delay();
+    await expect(last.get(WAIT)).resolves.toBe(20);
+    expect(fixture.runs.map((run) => run.task)).toEqual(['c.flaky', 'c.flaky', 'c.mul']);
+  });
+
+  it('runs a group of 100 and gives the results in order', async () => {
+    const group = await executor.canvas.group(Array.from({ length: 100 }, (_, i) => s('c.mul', i, 2))).delay();
+    await expect(group.get(WAIT)).resolves.toEqual(Array.from({ length: 100 }, (_, i) => i * 2));
+    expect(await group.completedCount()).toBe(100);
+    expect(await group.ready()).toBe(true);
+    expect(new Set(ran('c.mul').map((run) => run.groupId))).toEqual(new Set([group.id]));
+  });
+
+  it('rejects a group with its failing member, or gives errors in place with propagate: false', async () => {
+    const group = await executor.canvas.group([s('c.add', 1, 1), s('c.fail', 'x'), s('c.add', 2, 2)]).delay();
+    await expect(group.get(WAIT)).rejects.toMatchObject({ name: 'CardDeclined', message: 'declined "x"' });
+    const results = await group.get({ ...WAIT, propagate: false });
+    expect(results[0]).toBe(2);
+    expect(results[1]).toMatchObject({ name: 'CardDeclined' });
+    expect(results[2]).toBe(4);
+    expect(await group.state()).toEqual([TaskState.SUCCESS, TaskState.FAILURE, TaskState.SUCCESS]);
+    expect(await group.completedCount()).toBe(2);
+  });
+
+  it('sums 50 results in a chord callback that runs once', async () => {
+    const sum = await executor.canvas.chord(Array.from({ length: 50 }, (_, i) => s('c.mul', i, 1)), s('c.sum')).delay();
+    await expect(sum.get(WAIT)).resolves.toBe(1225);
+    expect(ran('c.sum').map((run) => run.args)).toEqual([[Array.from({ length: 50 }, (_, i) => i)]]);
+    expect(ran('c.sum')[0]!.id).toBe(sum.id);
+    await expect((sum.parent as GroupResult).get(WAIT)).resolves.toHaveLength(50);
+  });
+
+  it('never runs a chord callback when a member fails for good, and rejects with ChordError naming it', async () => {
+    const sum = await executor.canvas.chord([s('c.add', 1, 1), s('c.fail', 'm')], s('c.sum')).delay();
+    const failing = (sum.parent as GroupResult).results[1]!.id;
+    const error = await sum.get(WAIT).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChordError);
+    expect(error).toMatchObject({ memberId: failing, memberError: { name: 'CardDeclined', message: 'declined "m"' } });
+    expect(await sum.state()).toBe(TaskState.FAILURE);
+    expect(ran('c.sum')).toEqual([]);
+  });
+
+  it('makes a group inside a chain a chord: the next step gets the array', async () => {
+    const last = await executor.canvas.chain(s('c.add', 1, 2), executor.canvas.group([s('c.mul', 10), s('c.mul', 100)]), s('c.sum')).delay();
+    await expect(last.get(WAIT)).resolves.toBe(330);
+    expect(ran('c.sum').map((run) => run.args)).toEqual([[[30, 300]]]);
+  });
+
+  it('runs a chain inside a group, a chain inside a chord header, and a chain as a chord callback', async () => {
+    const { canvas } = executor;
+    const group = await canvas.group([canvas.chain(s('c.add', 1, 1), s('c.mul', 5)), s('c.add', 3, 3)]).delay();
+    await expect(group.get(WAIT)).resolves.toEqual([10, 6]);
+    const header = await canvas.chord([canvas.chain(s('c.add', 1, 1), s('c.mul', 7)), s('c.add', 0, 1)], s('c.sum')).delay();
+    await expect(header.get(WAIT)).resolves.toBe(15);
+    const callback = await canvas.chord([s('c.add', 1, 1), s('c.add', 2, 2)], canvas.chain(s('c.sum'), s('c.mul', 3))).delay();
+    await expect(callback.get(WAIT)).resolves.toBe(18);
+  });
+
+  it('fails the steps after a chord whose member failed with ChordError, and never runs them', async () => {
+    const { canvas } = executor;
+    const last = await canvas.chain(s('c.add', 1, 1), canvas.group([s('c.fail'), s('c.mul', 2)]), s('c.sum'), s('c.show')).delay();
+    await expect(last.get(WAIT)).rejects.toBeInstanceOf(ChordError);
+    expect(ran('c.sum')).toEqual([]);
+    expect(ran('c.show')).toEqual([]);
+  });
+
+  it('publishes link tasks with the result, and linkError tasks with the id and error after the final failure only', async () => {
+    const linked = executor.canvas.signature('c.mul', [10]).set({ taskId: `link-${mode}-${Date.now()}` });
+    const errback = executor.canvas.signature('c.echo').set({ taskId: `errback-${mode}-${Date.now()}` });
+    await executor.applyAsync('c.add', [1, 2], { link: linked, linkError: errback });
+    await expect(executor.result(linked.options.taskId!).get(WAIT)).resolves.toBe(30);
+
+    const failed = await executor.applyAsync('c.fail', ['z'], { link: executor.canvas.signature('c.show'), linkError: errback });
+    const [id, record] = (await executor.result(errback.options.taskId!).get(WAIT)) as [string, { name: string; message: string }];
+    expect(id).toBe(failed.id);
+    expect(record).toMatchObject({ name: 'CardDeclined', message: 'declined "z"' });
+    expect(ran('c.show')).toEqual([]);
+
+    // A retry is not a failure: the errback does not run, the link runs once.
+    fixture.runs.length = 0;
+    const flakyLink = executor.canvas.signature('c.mul', [3]).set({ taskId: `flaky-link-${mode}-${Date.now()}` });
+    await executor.applyAsync('c.flaky', [1], { link: flakyLink, linkError: executor.canvas.signature('c.echo', ['never']) });
+    await expect(executor.result(flakyLink.options.taskId!).get(WAIT)).resolves.toBe(6);
+    expect(fixture.runs.map((run) => run.task)).toEqual(['c.flaky', 'c.flaky', 'c.mul']);
+  });
+
+  it('fires every member its normal signals, in the same order in both modes', async () => {
+    const sequences = new Map<string, string[]>();
+    const offs = Object.values(builtinSignals).map((signal) =>
+      signal.connect((event: { sender: string; state?: string }) => {
+        if (!event.sender.startsWith('c.')) return;
+        const list = sequences.get(event.sender) ?? [];
+        sequences.set(event.sender, list);
+        list.push(event.state ? `${signal.name}(${event.state})` : signal.name);
+      }),
+    );
+    try {
+      const last = await executor.canvas.chain(s('c.add', 1, 1), s('c.flaky'), s('c.show')).delay();
+      await expect(last.get(WAIT)).resolves.toBe('=3');
+    } finally {
+      offs.forEach((off) => off());
+    }
+    const success = ['before_task_publish', 'after_task_publish', 'task_received', 'task_prerun', 'task_success', 'task_postrun(SUCCESS)'];
+    expect(sequences.get('c.add')).toEqual(success);
+    expect(sequences.get('c.show')).toEqual(success);
+    expect(sequences.get('c.flaky')).toEqual([
+      'before_task_publish',
+      'after_task_publish',
+      'task_received',
+      'task_prerun',
+      'task_retry',
+      'task_postrun(RETRY)',
+      'task_received',
+      'task_prerun',
+      'task_success',
+      'task_postrun(SUCCESS)',
+    ]);
+  });
+
+  describe('bad input is refused by name and nothing is published', () => {
+    let published = 0;
+    let off: () => boolean;
+    beforeEach(() => {
+      published = 0;
+      off = beforeTaskPublish.connect(() => void published++);
+    });
+    afterEach(() => off());
+
+    it('refuses an empty chain or group', async () => {
+      const emptyChain = new Chain([], executor.canvas);
+      await expect(emptyChain.delay()).rejects.toThrow(new InvalidCanvasError('chain', 'a chain needs at least one step; pass one or more signatures'));
+      await expect(executor.canvas.group([]).delay()).rejects.toBeInstanceOf(InvalidCanvasError);
+      expect(published).toBe(0);
+    });
+
+    it('names the path of an argument JSON can not carry', async () => {
+      const error = await executor.canvas
+        .chain(s('c.add', 1, 2), s('c.mul', 1), s('c.mul', () => 1))
+        .delay()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SerializationError);
+      expect(error).toMatchObject({ path: 'chain[2].args[0]' });
+      const nested = await executor.canvas
+        .chord([s('c.add', 1, 2), s('c.add', 1, BigInt(2))], s('c.sum'))
+        .delay()
+        .catch((e: unknown) => e);
+      expect(nested).toMatchObject({ path: 'chord.header[1].args[1]' });
+      expect(published).toBe(0);
+    });
+
+    it('refuses a group larger than maxGroupSize, and a task this app does not know when it knows every task', async () => {
+      const limited =
+        mode === 'eager'
+          ? new EagerExecutor(fixture.registry, undefined, { maxGroupSize: 3 })
+          : await BullmqExecutor.connect({ prefix: harness!.prefix, registry: fixture.registry, canvas: { maxGroupSize: 3, knownTasksOnly: true } });
+      try {
+        const tooMany = limited.canvas.group([1, 2, 3, 4].map((i) => limited.canvas.signature('c.add', [i, i])));
+        await expect(tooMany.delay()).rejects.toThrow(/a group of 4 members is more than the limit of 3/);
+        const unknown = limited.canvas.chain(limited.canvas.signature('c.add', [1, 1]), limited.canvas.signature('c.nope'));
+        await expect(unknown.delay()).rejects.toMatchObject({ name: 'InvalidCanvasError', path: 'chain[1]' });
+        expect(published).toBe(0);
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+
+  if (mode === 'bullmq') {
+    it('revokes the steps of a chain that have not run yet when its result is revoked', async () => {
+      const last = await executor.canvas.chain(s('c.wait', 'revoke-chain'), s('c.show'), s('c.show')).delay();
+      const started = new Promise<void>((resolve) => {
+        const off = builtinSignals.task_prerun.connect(() => (off(), resolve()), { sender: 'c.wait' });
+      });
+      await started;
+      const outcome = await last.revoke();
+      expect(outcome).toMatchObject({ taskId: last.id, revoked: true });
+      fixture.release('revoke-chain');
+      await expect(last.get(WAIT)).rejects.toMatchObject({ name: 'TaskRevokedError' });
+      await expect((last.parent as AsyncResult).get(WAIT)).rejects.toMatchObject({ name: 'TaskRevokedError' });
+      expect(await (last.parent as AsyncResult).state()).toBe(TaskState.REVOKED);
+      expect(ran('c.show')).toEqual([]);
+      expect(ran('c.wait')).toHaveLength(1);
+    });
+  }
+});
