@@ -263,5 +263,26 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
       expect(ran('c.show')).toEqual([]);
       expect(ran('c.wait')).toHaveLength(1);
     });
+
+    it('fails a chord with ChordError when a member is revoked, and never runs the callback on a partial array', async () => {
+      const later = { delayMs: 60_000 };
+      const sum = await executor.canvas.chord([s('c.add', 1, 1), s('c.add', 2, 2).set(later)], s('c.sum')).delay();
+      const member = (sum.parent as GroupResult).results[1]!;
+      await expect(member.revoke()).resolves.toMatchObject({ revoked: true });
+      const error = await sum.get(WAIT).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ChordError);
+      expect(error).toMatchObject({ memberId: member.id, memberError: { name: 'TaskRevokedError' } });
+      expect(await member.state()).toBe(TaskState.REVOKED);
+      expect(ran('c.sum')).toEqual([]);
+    });
+
+    it('revokes the members and the callback of a chord when its result is revoked', async () => {
+      const later = { delayMs: 60_000 };
+      const sum = await executor.canvas.chord([s('c.add', 1, 1).set(later), s('c.add', 2, 2).set(later)], s('c.sum')).delay();
+      await sum.revoke();
+      await expect(sum.get(WAIT)).rejects.toBeInstanceOf(ChordError);
+      expect(await (sum.parent as GroupResult).state()).toEqual([TaskState.REVOKED, TaskState.REVOKED]);
+      expect(fixture.runs).toEqual([]);
+    });
   }
 });
