@@ -22,7 +22,7 @@ export class Chain<Input = unknown, Result = unknown> implements Typed<Input, Re
   ) {}
 
   /** Publishes the chain; resolves to the last step's result handle, whose `parent` is the step before. */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- only for tsc: see StartsAlone
+  // `_startsAlone` exists only for tsc: see StartsAlone.
   delay(..._startsAlone: StartsAlone<Input>): Promise<CanvasResult<Result>> {
     return runnerOf(this.runner, 'Chain.delay()').run(this as unknown as CanvasNode) as Promise<CanvasResult<Result>>;
   }

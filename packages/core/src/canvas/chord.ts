@@ -24,7 +24,7 @@ export class Chord<Input = unknown, Result = unknown> implements Typed<Input, Re
   ) {}
 
   /** Publishes the header and the callback; resolves to the callback's result handle (`parent`: the header's). */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- only for tsc: see StartsAlone
+  // `_startsAlone` exists only for tsc: see StartsAlone.
   delay(..._startsAlone: StartsAlone<Input>): Promise<CanvasResult<Result>> {
     return runnerOf(this.runner, 'Chord.delay()').run(this as unknown as CanvasNode) as Promise<CanvasResult<Result>>;
   }

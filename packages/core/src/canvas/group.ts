@@ -21,7 +21,7 @@ export class Group<Input = unknown, Results extends readonly unknown[] = unknown
   ) {}
 
   /** Publishes every member; resolves to a handle on all of their results, in order. */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- only for tsc: see StartsAlone
+  // `_startsAlone` exists only for tsc: see StartsAlone.
   delay(..._startsAlone: StartsAlone<Input>): Promise<GroupResult<Results>> {
     return runnerOf(this.runner, 'Group.delay()').run(this as unknown as CanvasNode) as Promise<GroupResult<Results>>;
   }

@@ -33,7 +33,7 @@ export class Signature<Input = unknown, Result = unknown> implements LinkedTask,
   }
 
   /** Publishes this call on its own (with its `link` / `linkError`, if any). */
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- only for tsc: see StartsAlone
+  // `_startsAlone` exists only for tsc: see StartsAlone.
   delay(..._startsAlone: StartsAlone<Input>): Promise<AsyncResult<Result>> {
     return runnerOf(this.runner, 'Signature.delay()').run(this as unknown as CanvasNode) as Promise<AsyncResult<Result>>;
   }
