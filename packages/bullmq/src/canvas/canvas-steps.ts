@@ -1,5 +1,5 @@
-import { TaskState, type JsonValue, type TaskRegistry, type TaskRequest } from '@tasks/core';
-import { tasksLogger, toError, type AttemptOutcome } from '@tasks/core/internal';
+import type { JsonValue, TaskRegistry, TaskRequest } from '@tasks/core';
+import { tasksLogger, toError, type AttemptOptions } from '@tasks/core/internal';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BULLMQ_DEFAULTS } from '../defaults';
@@ -9,8 +9,7 @@ import { canvasOf, errorRecord } from './canvas-job';
 import { CanvasWriter } from './canvas-writer';
 import { doomSteps } from './step-records';
 
-/** How a task ended, as far as its canvas cares. */
-type Ending = Pick<AttemptOutcome, 'state'> & { result?: JsonValue; error?: Error };
+const DEFAULT_RETENTION = { completedSeconds: BULLMQ_DEFAULTS.completedSeconds, failedSeconds: BULLMQ_DEFAULTS.failedSeconds };
 
 /**
  * The worker's half of the canvas: gives a chord callback (or a chained step inside a
@@ -42,45 +41,56 @@ export class CanvasSteps {
   }
 
   /**
-   * After a task's final outcome (never after a retry): on success publishes its `next`
-   * and `link` tasks with its result; on failure or revoke marks its doomed tasks failed
-   * and publishes its `linkError` tasks. Runs before the job is marked finished, so a
-   * worker that dies in between publishes again, and the fixed ids keep that single.
+   * Adds to an attempt's options what the canvas does when the task ends for good (never
+   * after a retry), as Celery does before `task_success` / `task_failure`: on success it
+   * publishes the task's `next` and `link` tasks with its result; on failure it marks its
+   * doomed tasks failed and publishes its `linkError` tasks. The job is marked finished
+   * only after, so a worker that dies in between publishes again, and the fixed ids keep
+   * that single. Nothing is added to a task outside a canvas.
    */
-  async settle(data: TaskJobData, request: TaskRequest, ending: Ending): Promise<void> {
+  addHooks(options: AttemptOptions, data: TaskJobData, request: TaskRequest): AttemptOptions {
+    if (canvasOf(data) === undefined) return options;
+    options.beforeSuccess = (result) => this.succeeded(data, result);
+    options.beforeFailure = (error) => this.failed(data, request, error);
+    return options;
+  }
+
+  /** Publishes the rest of the chain and the links of a task that succeeded. */
+  async succeeded(data: TaskJobData, result: JsonValue): Promise<void> {
     const canvas = canvasOf(data);
-    if (!canvas || ending.state === TaskState.RETRY) return;
+    if (!canvas) return;
     const writer = this.writerFor();
-    const retention = canvas.retention ?? { completedSeconds: BULLMQ_DEFAULTS.completedSeconds, failedSeconds: BULLMQ_DEFAULTS.failedSeconds };
-    if (ending.state === TaskState.SUCCESS) {
-      const result = ending.result ?? null;
-      if (canvas.next) await writer.publish(canvas.next, [result], undefined, retention);
-      for (const link of canvas.link ?? []) await this.publishLink(() => writer.publish(link, [result], undefined, retention), request, link.name);
-      return;
+    const retention = canvas.retention ?? DEFAULT_RETENTION;
+    if (canvas.next) await writer.publish(canvas.next, [result], undefined, retention);
+    for (const link of canvas.link ?? []) await writer.publish(link, [result], undefined, retention);
+  }
+
+  /**
+   * Marks what will now never run, and publishes the errbacks of a task that failed for
+   * good or was revoked. Its own errors are logged: the task's outcome stands.
+   */
+  async failed(data: TaskJobData, request: TaskRequest, error: Error): Promise<void> {
+    const canvas = canvasOf(data);
+    if (!canvas) return;
+    try {
+      const writer = this.writerFor();
+      const retention = canvas.retention ?? DEFAULT_RETENTION;
+      if (canvas.doomed?.length) {
+        const failure = { error: errorRecord(error), taskId: request.id, ...(canvas.chordMember && { chord: true }) };
+        await doomSteps(this.redis!, this.prefix, canvas.doomed, failure, retention.failedSeconds);
+      }
+      const record = errorRecord(error);
+      for (const link of canvas.linkError ?? []) await writer.publish(link, [request.id, record], undefined, retention);
+    } catch (thrown) {
+      const failure = toError(thrown);
+      tasksLogger().error(`Task ${request.name} (${request.id}) failed, and what follows it in its canvas could not be updated: ${failure.message}`, failure.stack);
     }
-    const error = ending.error ?? new Error(`task ${request.id} ended ${ending.state}`);
-    if (canvas.doomed?.length) {
-      const failure = { error: errorRecord(error), taskId: request.id, ...(canvas.chordMember && { chord: true }) };
-      await doomSteps(this.redis!, this.prefix, canvas.doomed, failure, retention.failedSeconds);
-    }
-    const record = errorRecord(error);
-    for (const link of canvas.linkError ?? []) await this.publishLink(() => writer.publish(link, [request.id, record], undefined, retention), request, link.name);
   }
 
   async close(): Promise<void> {
     await this.writer?.close();
     await this.queues?.close();
     this.redis?.disconnect();
-  }
-
-  /** A link that can not be published is logged; it does not change its task's outcome. */
-  private async publishLink(publish: () => Promise<void>, request: TaskRequest, link: string): Promise<void> {
-    try {
-      await publish();
-    } catch (thrown) {
-      const error = toError(thrown);
-      tasksLogger().error(`Task ${request.name} (${request.id}): could not publish its linked task ${link}: ${error.message}`, error.stack);
-    }
   }
 
   private writerFor(): CanvasWriter {

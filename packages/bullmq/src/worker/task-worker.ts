@@ -175,9 +175,9 @@ export class TaskWorker {
     readCanvasIds(request);
     await taskReceived.send(task.name, { taskId, args: request.args, request });
     await this.refuseRevokedOrExpired(task, request, data);
-    const outcome = await this.deadline.race(() => this.attempt(task, request));
+    const outcome = await this.deadline.race(() => this.attempt(task, request, data));
     if (outcome === LEFT_FOR_ANOTHER_WORKER) return this.leave(job, token);
-    await this.canvas.settle(data, request, outcome);
+    if (outcome.state === TaskState.REVOKED) await this.canvas.failed(data, request, outcome.error);
     return this.record(task, request, outcome);
   }
 
@@ -188,17 +188,16 @@ export class TaskWorker {
     const reason = expired ? 'expired' : 'revoked';
     await taskRevoked.send(task.name, { taskId: request.id, terminated: false, expired, reason });
     const error = new TaskRevokedError(request.id, reason);
-    await this.canvas.settle(data, request, { state: TaskState.REVOKED, error });
+    await this.canvas.failed(data, request, error);
     throw new FinalFailure(error);
   }
 
-  private async attempt(task: TaskDefinition, request: TaskRequest): Promise<AttemptOutcome> {
+  private async attempt(task: TaskDefinition, request: TaskRequest, data: TaskJobData): Promise<AttemptOutcome> {
     const abort = new AttemptAbort();
     const untrack = this.control!.track(request.id, abort);
     try {
-      return await this.telemetry.run(task, request, () =>
-        traceAttempt(task, request, { abort, timeLimitGraceMs: this.settings.timeLimitGraceMs, isUnrecoverable: isBullmqUnrecoverable }),
-      );
+      const options = { abort, timeLimitGraceMs: this.settings.timeLimitGraceMs, isUnrecoverable: isBullmqUnrecoverable };
+      return await this.telemetry.run(task, request, () => traceAttempt(task, request, this.canvas.addHooks(options, data, request)));
     } finally {
       untrack();
     }

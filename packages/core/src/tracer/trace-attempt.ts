@@ -31,6 +31,14 @@ export interface AttemptOptions {
   timeLimitGraceMs?: number;
   /** Errors that never retry, besides the policy's own; the BullMQ worker names BullMQ's here. */
   isUnrecoverable?: UnrecoverableCheck;
+  /**
+   * Runs once the body succeeded, before `onSuccess` and `task_success`: where a canvas
+   * publishes what comes next, as Celery applies a chain's next step and links there.
+   * If it throws, the attempt fails with its error.
+   */
+  beforeSuccess?: (result: JsonValue) => Promise<void>;
+  /** Runs once the attempt failed for good, before `onFailure` and `task_failure` (Celery's errbacks). */
+  beforeFailure?: (error: Error) => Promise<void>;
 }
 
 const DEFAULT_TIME_LIMIT_GRACE_MS = 1000;
@@ -86,6 +94,7 @@ class Attempt {
     let result: JsonValue;
     try {
       result = await this.runBody();
+      if (this.options.beforeSuccess) await this.options.beforeSuccess(result);
     } catch (thrown) {
       return this.failed(toError(thrown));
     }
@@ -155,6 +164,7 @@ class Attempt {
       await taskPostrun.send(this.sender, { taskId: this.taskId, args: this.args, retval: reported, state: TaskState.RETRY });
       return { state: TaskState.RETRY, error: reported, delayMs: retry };
     }
+    if (this.options.beforeFailure) await this.options.beforeFailure(reported);
     const onFailure = this.hook('onFailure', (hooks) => hooks.onFailure?.(reported, this.context));
     if (onFailure) await onFailure;
     await taskFailure.send(this.sender, { taskId: this.taskId, args: this.args, error: reported, attempts: this.request.retries + 1 });
