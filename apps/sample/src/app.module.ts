@@ -2,15 +2,16 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TasksModule } from '@tasks/nestjs';
 import { AppConfig } from './app.config';
 import { AuditListener } from './audit.listener';
-import { BillingListener } from './billing.listener';
 import { BillingTasks } from './billing.tasks';
-import { EmailsListener } from './emails.listener';
 import { EmailTasks } from './emails.tasks';
+import { FulfilmentTasks } from './fulfilment.tasks';
+import { OrderFlowListener } from './order-flow.listener';
 import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 import { PaymentGateway } from './payment-gateway';
 import { ReportTasks } from './reports.tasks';
+import { StockTasks } from './stock.tasks';
 import { WorkerLifecycleListener } from './worker-lifecycle.listener';
 
 /**
@@ -52,12 +53,13 @@ export class AppModule {
         // audit hears each signal before the listeners that act on it.
         AuditListener,
         OrdersService,
-        BillingListener,
-        EmailsListener,
+        OrderFlowListener,
         PaymentGateway,
         BillingTasks,
         EmailTasks,
         ReportTasks,
+        StockTasks,
+        FulfilmentTasks,
         WorkerLifecycleListener,
       ],
     };

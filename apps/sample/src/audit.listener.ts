@@ -5,7 +5,7 @@ import type { Where } from './order.model';
 import { orderPlaced, orderSettled, paymentCaptured } from './order.signals';
 import { OrdersRepository } from './orders.repository';
 
-/** The built-in signals an order's tasks go through; their first argument is the order id. */
+/** The built-in signals an order's tasks go through; their arguments name the order (see `orderIdOf`). */
 type TaskSignal =
   | 'before_task_publish'
   | 'after_task_publish'
@@ -28,8 +28,8 @@ const WORKER_SIGNALS: ReadonlySet<string> = new Set<TaskSignal>(['task_received'
  *
  * It also counts each order's open tasks, published and not yet finished, and
  * sends `order_settled` when the count falls back to zero: then nothing more
- * will happen to the order. (Tasks an order's tasks publish, like its receipt,
- * are published before their parent finishes, so the count never drops early.)
+ * will happen to the order. (The worker publishes a flow's next steps before the
+ * step before them succeeds, so the count never drops early.)
  */
 @Injectable()
 export class AuditListener {
@@ -60,8 +60,8 @@ export class AuditListener {
   @OnSignal('task_postrun')
   @OnSignal('task_internal_error')
   async taskEvent(event: TaskEvent): Promise<void> {
-    const [orderId] = event.args;
-    if (typeof orderId !== 'string' || !orderId.startsWith('ord_')) return;
+    const orderId = orderIdOf(event.args);
+    if (orderId === undefined) return;
     if (event.signal === 'before_task_publish') await this.orders.addOpenTasks(orderId, 1);
     await this.record(orderId, event, describe(event));
     // The count reaches zero once, in one process, however many workers there are.
@@ -112,6 +112,24 @@ function describe(event: TaskEvent): string {
     case 'task_internal_error':
       return `${event.error.name}: ${event.error.message}`;
   }
+}
+
+/**
+ * The order a task is about: an `ord_…` argument, or the `orderId` of an argument (the
+ * result of the step before, which the order flow passes on), or of the first element of
+ * an array argument (the results a chord callback gets).
+ */
+function orderIdOf(args: readonly unknown[]): string | undefined {
+  for (const arg of args) {
+    const id = idIn(arg) ?? (Array.isArray(arg) ? idIn(arg[0]) : undefined);
+    if (id !== undefined) return id;
+  }
+  return undefined;
+}
+
+function idIn(value: unknown): string | undefined {
+  const id = typeof value === 'object' && value !== null && 'orderId' in value ? value.orderId : value;
+  return typeof id === 'string' && id.startsWith('ord_') ? id : undefined;
 }
 
 function shortId(taskId: string): string {

@@ -3,7 +3,8 @@ import { Task, TaskContext, type TaskHooks } from '@tasks/core';
 import { SignalBus } from '@tasks/nestjs';
 import { paymentCaptured } from './order.signals';
 import { OrdersRepository } from './orders.repository';
-import { GatewayTimeoutError, PaymentGateway, type Charge } from './payment-gateway';
+import type { Payment } from './order.model';
+import { GatewayTimeoutError, PaymentGateway } from './payment-gateway';
 
 @Injectable()
 export class BillingTasks implements TaskHooks {
@@ -26,7 +27,7 @@ export class BillingTasks implements TaskHooks {
     autoretryFor: [GatewayTimeoutError],
     retryBackoff: { type: 'exponential', delayMs: 200 },
   })
-  async charge(orderId: string): Promise<Charge> {
+  async charge(orderId: string): Promise<Payment> {
     const order = await this.orders.find(orderId);
     if (!order) throw new Error(`Order ${orderId} does not exist.`);
     const attempt = TaskContext.current().retries + 1;
@@ -34,7 +35,8 @@ export class BillingTasks implements TaskHooks {
     await this.orders.update(orderId, { status: 'paid', chargeId: charge.id });
     // Sent here, in the worker: its receivers run in this process, inside this task.
     await this.signals.send(paymentCaptured, 'billing', { orderId, chargeId: charge.id, amount: charge.amount });
-    return charge;
+    // The next steps of the order flow get this as their first argument.
+    return { orderId, chargeId: charge.id, amount: charge.amount };
   }
 
   onRetry(error: Error, context: TaskContext): void {

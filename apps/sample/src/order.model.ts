@@ -1,5 +1,5 @@
-/** Where an order stands: placed, then paid or payment failed. */
-export type OrderStatus = 'placed' | 'paid' | 'payment_failed';
+/** Where an order stands: placed, then paid or payment failed; a paid order is fulfilled once its receipt is sent and its stock reserved. */
+export type OrderStatus = 'placed' | 'paid' | 'payment_failed' | 'fulfilled';
 
 export interface Order {
   id: string;
@@ -15,6 +15,27 @@ export interface Order {
   failure?: string;
   /** Where the receipt went, once sent. */
   receiptSentTo?: string;
+  /** The stock reservation, once made. */
+  reservationId?: string;
+}
+
+/** What `billing.charge` gives the next steps of the order flow. */
+export interface Payment {
+  orderId: string;
+  chargeId: string;
+  amount: number;
+}
+
+/** What `emails.receipt` gives `orders.fulfil`. */
+export interface Receipt {
+  orderId: string;
+  sentTo: string;
+}
+
+/** What `stock.reserve` gives `orders.fulfil`. */
+export interface Reservation {
+  orderId: string;
+  reservationId: string;
 }
 
 /** Where a signal fired: in the HTTP API, or in a worker running tasks. */

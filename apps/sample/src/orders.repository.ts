@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { AppConfig } from './app.config';
 import type { Order, OrderStatus, TimelineEntry } from './order.model';
 
-/** Orders by status, and the sum of the paid ones. */
+/** Orders by status, and the sum of the paid ones (fulfilled ones included). */
 export type SalesSummary = Record<OrderStatus, number> & { paidTotal: number };
 
 /** Fields of an order that change after it was placed. */
@@ -50,16 +50,16 @@ export class OrdersRepository implements OnApplicationShutdown {
 
   /** How many orders are in each status, and the total paid; read by the periodic sales report. */
   async salesSummary(): Promise<SalesSummary> {
-    const summary: SalesSummary = { placed: 0, paid: 0, payment_failed: 0, paidTotal: 0 };
+    const summary: SalesSummary = { placed: 0, paid: 0, payment_failed: 0, fulfilled: 0, paidTotal: 0 };
     let cursor = '0';
     do {
       const [next, keys] = await this.redis.scan(cursor, 'MATCH', this.orderKey('*'), 'COUNT', 500);
       cursor = next;
       for (const key of keys) {
         const [status, total] = await this.redis.hmget(key, 'status', 'total');
-        if (status !== 'placed' && status !== 'paid' && status !== 'payment_failed') continue;
+        if (status !== 'placed' && status !== 'paid' && status !== 'payment_failed' && status !== 'fulfilled') continue;
         summary[status] += 1;
-        if (status === 'paid') summary.paidTotal += Number(total);
+        if (status === 'paid' || status === 'fulfilled') summary.paidTotal += Number(total);
       }
     } while (cursor !== '0');
     return summary;
@@ -103,6 +103,6 @@ function fromHash(hash: Record<string, string>): Order {
     status: hash.status as OrderStatus,
     createdAt: hash.createdAt,
   };
-  for (const key of ['chargeId', 'failure', 'receiptSentTo'] as const) if (hash[key] !== undefined) order[key] = hash[key];
+  for (const key of ['chargeId', 'failure', 'receiptSentTo', 'reservationId'] as const) if (hash[key] !== undefined) order[key] = hash[key];
   return order;
 }

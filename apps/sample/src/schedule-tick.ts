@@ -39,11 +39,11 @@ export function nextTick(signals: SignalBus, task: string, after: number, timeou
 
 /** The tick and the schedule's `list()` entry, for the terminal. */
 export function formatTick(tick: SeenTick, schedule: ScheduleInfo | undefined): string {
-  const { paid, payment_failed: failed, paidTotal } = tick.result;
+  const { paid, fulfilled, payment_failed: failed, paidTotal } = tick.result;
   const timing = schedule?.cron !== undefined ? `cron '${schedule.cron}'` : `every ${schedule?.every ?? '?'} ms`;
   return [
     `Periodic task ${schedule?.task ?? '?'} (${timing}, source ${schedule?.source ?? '?'}): a tick after the orders settled`,
-    `  task ${tick.taskId}  scheduled for ${tick.scheduledFor}  started ${tick.lateMs} ms after  ->  ${paid} paid (${paidTotal.toFixed(2)}), ${failed} payment failed`,
+    `  task ${tick.taskId}  scheduled for ${tick.scheduledFor}  started ${tick.lateMs} ms after  ->  ${paid + fulfilled} paid (${paidTotal.toFixed(2)}), ${failed} payment failed`,
     `  schedules.list(): queue ${schedule?.queue ?? '?'}  last ${schedule?.last?.toISOString() ?? '-'}  next ${schedule?.next?.toISOString() ?? '-'}`,
   ].join('\n');
 }

@@ -11,8 +11,10 @@ export function formatOrder(order: OrderWithTimeline): string {
 
 function outcome(order: OrderWithTimeline): string {
   switch (order.status) {
+    case 'fulfilled':
+      return `fulfilled: paid (${order.chargeId}), receipt sent to ${order.receiptSentTo}, stock ${order.reservationId}`;
     case 'paid':
-      return `paid (${order.chargeId})${order.receiptSentTo === undefined ? '' : `, receipt sent to ${order.receiptSentTo}`}`;
+      return `paid (${order.chargeId}), not fulfilled yet`;
     case 'payment_failed':
       return `payment failed: ${order.failure}`;
     case 'placed':

@@ -30,10 +30,10 @@ export class InMemoryOrdersRepository implements Pick<OrdersRepository, keyof Or
   }
 
   async salesSummary(): Promise<SalesSummary> {
-    const summary: SalesSummary = { placed: 0, paid: 0, payment_failed: 0, paidTotal: 0 };
+    const summary: SalesSummary = { placed: 0, paid: 0, payment_failed: 0, fulfilled: 0, paidTotal: 0 };
     for (const order of this.orders.values()) {
       summary[order.status] += 1;
-      if (order.status === 'paid') summary.paidTotal += order.total;
+      if (order.status === 'paid' || order.status === 'fulfilled') summary.paidTotal += order.total;
     }
     return summary;
   }

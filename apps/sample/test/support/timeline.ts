@@ -5,21 +5,41 @@ export function step({ where, signal, sender }: TimelineEntry): string {
   return `${where} ${signal} ${sender}`;
 }
 
+/** The tasks of the order flow after the charge, in the order the flow names them. */
+const FLOW_TASKS = ['emails.receipt', 'stock.reserve', 'orders.fulfil'] as const;
+
+export interface Lanes {
+  /** What happened in the API: the order placed, its charge published. */
+  api: string[];
+  /** The `billing.charge` attempts in the worker, with what its body sent (`payment_captured`). */
+  charge: string[];
+  /** The worker publishing the rest of the flow once the charge succeeded, sorted (the three publish at once). */
+  published: string[];
+  /** Each later task's attempts in the worker. */
+  receipt: string[];
+  stock: string[];
+  fulfil: string[];
+}
+
 /**
- * Splits a timeline into the three sequences whose order is fixed by the code:
- * - `api`: what happened in the API (the order placed, its charge published);
- * - `charge`: the `billing.charge` attempts in the worker, with what its body sent
- *   (`payment_captured`, and the receipt that its receiver published);
- * - `receipt`: the `emails.receipt` attempts in the worker.
- * How the three interleave is up to timing: the worker may take the charge before
- * the API has recorded `after_task_publish`, and the receipt runs while the charge
- * finishes.
+ * Splits a timeline into the sequences whose order is fixed by the code. How they
+ * interleave is up to timing: the worker may take the charge before the API has
+ * recorded `after_task_publish`, and receipt and reservation run side by side.
  */
-export function lanes(timeline: readonly TimelineEntry[]): { api: string[]; charge: string[]; receipt: string[] } {
-  const laneOf = (entry: TimelineEntry) =>
-    entry.where === 'api' ? 'api' : entry.sender === 'emails.receipt' && !entry.signal.endsWith('_publish') ? 'receipt' : 'charge';
-  const of = (lane: string) => timeline.filter((entry) => laneOf(entry) === lane).map(step);
-  return { api: of('api'), charge: of('charge'), receipt: of('receipt') };
+export function lanes(timeline: readonly TimelineEntry[]): Lanes {
+  const worker = timeline.filter((entry) => entry.where === 'worker');
+  const attempts = (task: string) => worker.filter((entry) => entry.sender === task && !entry.signal.endsWith('_publish')).map(step);
+  return {
+    api: timeline.filter((entry) => entry.where === 'api').map(step),
+    charge: worker.filter((entry) => entry.sender === 'billing.charge' || entry.sender === 'billing').map(step),
+    published: worker
+      .filter((entry) => entry.signal.endsWith('_publish'))
+      .map(step)
+      .sort(),
+    receipt: attempts('emails.receipt'),
+    stock: attempts('stock.reserve'),
+    fulfil: attempts('orders.fulfil'),
+  };
 }
 
 /** The details of the entries with this signal and sender, in order. */
@@ -27,20 +47,32 @@ export function details(timeline: readonly TimelineEntry[], signal: string, send
   return timeline.filter((entry) => entry.signal === signal && entry.sender === sender).map((entry) => entry.detail);
 }
 
+/**
+ * Checks the order the canvas guarantees: the rest of the flow is published before the
+ * charge's `task_success` (as Celery publishes a chain's next step), and `orders.fulfil`
+ * starts only after both the receipt and the reservation succeeded (the chord's join).
+ */
+export function flowOrderProblems(timeline: readonly TimelineEntry[]): string[] {
+  const at = (signal: string, sender: string) => timeline.findIndex((entry) => entry.signal === signal && entry.sender === sender);
+  const problems: string[] = [];
+  for (const task of FLOW_TASKS) {
+    if (at('before_task_publish', task) > at('task_success', 'billing.charge')) problems.push(`${task} published after the charge's task_success`);
+  }
+  for (const member of ['emails.receipt', 'stock.reserve']) {
+    if (at('task_received', 'orders.fulfil') < at('task_success', member)) problems.push(`orders.fulfil received before ${member} succeeded`);
+  }
+  return problems;
+}
+
 /** What the API does for every order. */
 export const API_LANE = ['api order_placed orders', 'api before_task_publish billing.charge', 'api after_task_publish billing.charge'];
 
 /** One attempt of a task in the worker, up to its outcome. */
 const attempt = (task: string) => [`worker task_received ${task}`, `worker task_prerun ${task}`];
+const succeeded = (task: string) => [...attempt(task), `worker task_success ${task}`, `worker task_postrun ${task}`];
 
-/** A charge that went through: the body sends payment_captured, whose receiver publishes the receipt. */
-const charged = [
-  'worker payment_captured billing',
-  'worker before_task_publish emails.receipt',
-  'worker after_task_publish emails.receipt',
-  'worker task_success billing.charge',
-  'worker task_postrun billing.charge',
-];
+/** A charge that went through: the body sends payment_captured. */
+const charged = ['worker payment_captured billing', 'worker task_success billing.charge', 'worker task_postrun billing.charge'];
 
 export const CHARGE_LANE = {
   ok: [...attempt('billing.charge'), ...charged],
@@ -48,4 +80,16 @@ export const CHARGE_LANE = {
   declined: [...attempt('billing.charge'), 'worker task_failure billing.charge', 'worker task_postrun billing.charge'],
 };
 
-export const RECEIPT_LANE = [...attempt('emails.receipt'), 'worker task_success emails.receipt', 'worker task_postrun emails.receipt'];
+/** The rest of the flow, published by the worker once the charge succeeded. */
+export const PUBLISHED_LANE = FLOW_TASKS.flatMap((task) => [`worker after_task_publish ${task}`, `worker before_task_publish ${task}`]).sort();
+
+/** What a fulfilled order shows: each later task ran once and succeeded. */
+export const FULFILLED = {
+  published: PUBLISHED_LANE,
+  receipt: succeeded('emails.receipt'),
+  stock: succeeded('stock.reserve'),
+  fulfil: succeeded('orders.fulfil'),
+};
+
+/** What an order whose payment failed shows: nothing after the charge. */
+export const NOT_FULFILLED = { published: [], receipt: [], stock: [], fulfil: [] };
