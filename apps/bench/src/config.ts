@@ -24,6 +24,8 @@ export interface BenchConfig {
   scheduleCount: number;
   scheduleDurationMs: number;
   scheduleRounds: number;
+  /** Chains timed per side and round by `chain-10-latency` (the row is their median). */
+  canvasChains: number;
 }
 
 const QUICK: BenchConfig = {
@@ -40,6 +42,7 @@ const QUICK: BenchConfig = {
   scheduleCount: 50,
   scheduleDurationMs: 3_000,
   scheduleRounds: 1,
+  canvasChains: 5,
 };
 
 const FULL: BenchConfig = {
@@ -56,6 +59,7 @@ const FULL: BenchConfig = {
   scheduleCount: 200,
   scheduleDurationMs: 20_000,
   scheduleRounds: 2,
+  canvasChains: 30,
 };
 
 /** What the command line asked for. */

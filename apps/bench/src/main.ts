@@ -9,6 +9,7 @@ import { formatTable } from './report/format-table';
 import { writeJsonReport } from './report/write-json';
 import type { ScenarioResult } from './scenario';
 import { celeryInstalled, celeryScenarios } from './scenarios/celery';
+import { canvasScenarios } from './scenarios/canvas';
 import { eagerScenario } from './scenarios/eager';
 import { enqueueScenarios } from './scenarios/enqueue';
 import { latencyScenarios } from './scenarios/latency';
@@ -33,6 +34,7 @@ const GROUPS: Record<string, Group> = {
   schedules: scheduleLatenessScenarios,
   memory: memoryScenarios,
   telemetry: telemetryScenarios,
+  canvas: canvasScenarios,
 };
 
 async function main(): Promise<void> {

@@ -38,6 +38,9 @@ const EXPECTED_ROWS = [
   'memory-heap-growth',
   'memory-rss-growth',
   'eager-call',
+  'group-1000',
+  'chain-10-latency',
+  'chord-1000',
 ];
 
 // Runs the real quick mode against the local Redis, so the bench can not rot.

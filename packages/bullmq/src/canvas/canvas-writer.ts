@@ -78,22 +78,21 @@ export class CanvasWriter {
   }
 
   private async group(members: readonly PlannedNode[], prepend: readonly JsonValue[] | undefined, retention: Retention): Promise<void> {
+    const tasks = members.filter((member): member is PlannedTask => member.kind === 'task');
+    // Prepared side by side: each member's before_task_publish still comes before its write.
+    const jobs = await Promise.all(tasks.map((task) => this.prepare(task, prepend, { retention }, retention)));
     const byQueue = new Map<string, PreparedJob[]>();
-    for (const member of members) {
-      if (member.kind !== 'task') {
-        await this.publish(member, prepend, undefined, retention);
-        continue;
-      }
-      const job = await this.prepare(member, prepend, { retention }, retention);
-      let jobs = byQueue.get(job.call.queue);
-      if (!jobs) byQueue.set(job.call.queue, (jobs = []));
-      jobs.push(job);
+    for (const job of jobs) {
+      let queued = byQueue.get(job.call.queue);
+      if (!queued) byQueue.set(job.call.queue, (queued = []));
+      queued.push(job);
     }
-    // One round trip per queue, as BullMQ's addBulk.
-    for (const [queue, jobs] of byQueue) {
-      await this.queues.get(queue).addBulk(jobs.map((job) => ({ name: job.call.name, data: job.data, opts: job.opts })));
-      for (const job of jobs) await this.published(job);
-    }
+    // One round trip per queue, as BullMQ's addBulk; members that are chains start on their own.
+    await Promise.all([
+      ...[...byQueue].map(([queue, queued]) => this.queues.get(queue).addBulk(queued.map((job) => ({ name: job.call.name, data: job.data, opts: job.opts })))),
+      ...members.filter((member) => member.kind !== 'task').map((member) => this.publish(member, prepend, undefined, retention)),
+    ]);
+    await Promise.all(jobs.map((job) => this.published(job)));
   }
 
   /**

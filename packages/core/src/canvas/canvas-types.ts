@@ -47,9 +47,12 @@ export interface StepDoesNotAccept<Previous, Accepts> {
 /** Checks each step of a chain after the first against the result of the one before it. */
 export type ChainSteps<Steps extends readonly unknown[]> = Steps extends readonly [infer Head, ...infer Tail] ? [Head, ...NextSteps<Tail, ResultOf<Head>>] : [];
 
-type NextSteps<Steps extends readonly unknown[], Previous> = Steps extends readonly [infer Head, ...infer Tail]
-  ? [[Previous] extends [InputOf<Head>] ? Head : StepDoesNotAccept<Previous, InputOf<Head>>, ...NextSteps<Tail, ResultOf<Head>>]
-  : [];
+// A spread array of steps (a length tsc does not know) is taken as it is: only tuples are checked.
+type NextSteps<Steps extends readonly unknown[], Previous> = number extends Steps['length']
+  ? Steps
+  : Steps extends readonly [infer Head, ...infer Tail]
+    ? [[Previous] extends [InputOf<Head>] ? Head : StepDoesNotAccept<Previous, InputOf<Head>>, ...NextSteps<Tail, ResultOf<Head>>]
+    : [];
 
 /** Shown by tsc when `delay()` is called on a canvas whose first step waits for a previous result. */
 export interface NeedsPreviousResult {
