@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { QueueSet } from '../queues/queue-set';
+import type { TaskTelemetry } from '../telemetry/task-telemetry';
 import type { TaskJobData } from '../message/task-message.codec';
 import { canvasOf, errorRecord } from './canvas-job';
 import { CanvasWriter } from './canvas-writer';
@@ -25,6 +26,7 @@ export class CanvasSteps {
     private readonly prefix: string,
     private readonly registry: TaskRegistry,
     private readonly connect: () => Redis,
+    private readonly telemetry: TaskTelemetry,
   ) {}
 
   /** Whether the job waits on flow children whose results come first in its arguments. */
@@ -97,7 +99,7 @@ export class CanvasSteps {
     if (!this.writer) {
       this.redis = this.connect();
       this.queues = new QueueSet(this.redis, this.prefix, () => []);
-      this.writer = new CanvasWriter(this.redis, this.prefix, this.registry, this.queues);
+      this.writer = new CanvasWriter(this.redis, this.prefix, this.registry, this.queues, this.telemetry);
     }
     return this.writer;
   }

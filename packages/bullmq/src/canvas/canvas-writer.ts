@@ -15,6 +15,7 @@ import { taskJobOptions } from '../publisher/task-job-options';
 import { encodeTaskMessage } from '../message/task-message.codec';
 import type { ResultRetention } from '../options';
 import type { QueueSet } from '../queues/queue-set';
+import type { TaskTelemetry } from '../telemetry/task-telemetry';
 import { stepRef, type CanvasJobData, type CanvasJobInfo, type StepRef } from './canvas-job';
 import { writeStepRecords } from './step-records';
 
@@ -41,6 +42,7 @@ export class CanvasWriter {
     private readonly prefix: string,
     private readonly registry: TaskRegistry | undefined,
     private readonly queues: QueueSet,
+    private readonly telemetry: TaskTelemetry,
   ) {}
 
   /** Publishes a plan from the caller: records for its tasks, then the tasks that start it. */
@@ -144,7 +146,8 @@ export class CanvasWriter {
 
   private async prepare(task: PlannedTask, prepend: readonly JsonValue[] | undefined, info: CanvasJobInfo, retention: Retention): Promise<PreparedJob> {
     const args = prepend && !task.immutable ? [...prepend, ...task.args] : task.args;
-    const call = await preparePublish(task.name, args, publishOptionsOf(task), this.registry);
+    // Each canvas task gets its `publish <task>` span, and its trace context in its headers.
+    const call = await this.telemetry.publish(task.name, publishOptionsOf(task), (options) => preparePublish(task.name, args, options, this.registry));
     const canvas: CanvasJobInfo = { ...info };
     if (task.link) canvas.link = task.link;
     if (task.linkError) canvas.linkError = task.linkError;

@@ -87,7 +87,7 @@ export class BullmqExecutor implements CanvasExecutor {
     this.queues = new QueueSet(redis, this.prefix, () => [...(options.queues ?? []), ...(options.registry?.queues() ?? [])]);
     this.results = new TaskResults(redis, this.prefix, this.queues, (queue) => createRedis(options, 'blocking', `results:${queue}`));
     this.canvas = new Canvas(this, options.registry, options.canvas);
-    this.writer = new CanvasWriter(redis, this.prefix, options.registry, this.queues);
+    this.writer = new CanvasWriter(redis, this.prefix, options.registry, this.queues, this.telemetry);
   }
 
   /** Connects to Redis, failing with `RedisConnectionError` within `connectTimeoutMs`. */

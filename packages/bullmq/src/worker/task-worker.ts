@@ -75,7 +75,7 @@ export class TaskWorker {
     this.name = options.name ?? `tasks@${hostname()}:${process.pid}`;
     this.prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
     this.telemetry = new TaskTelemetry(options.telemetry ?? BULLMQ_DEFAULTS.telemetry);
-    this.canvas = new CanvasSteps(this.prefix, options.registry, () => createRedis(options, 'commands', `canvas:${this.name}`));
+    this.canvas = new CanvasSteps(this.prefix, options.registry, () => createRedis(options, 'commands', `canvas:${this.name}`), this.telemetry);
   }
 
   /**

@@ -84,5 +84,28 @@ describe('telemetry', () => {
         await app.close();
       }
     });
+
+    it('gives every task of a canvas its publish span, the next step published inside the run of the one before', async () => {
+      const app = await start(true);
+      try {
+        log.spans.length = 0;
+        const step = app.executor.canvas.signature('otel.headers');
+        const last = await app.executor.canvas.chain(step, step).delay();
+        await expect(last.get({ timeoutMs: 10_000 })).resolves.toBe('ok');
+        const spans = await log.until((all) => all.filter((span) => span.name === 'run otel.headers').length === 2, 'two run spans');
+        const publishes = spans.filter((span) => span.name === 'publish otel.headers');
+        const runs = spans.filter((span) => span.name === 'run otel.headers');
+        expect(publishes).toHaveLength(2);
+        expect(new Set(spans.map((span) => span.traceId)).size).toBe(1);
+        // The second step was published by the worker inside the first step's run span, and runs under that publish.
+        const runIds = new Set(runs.map((span) => span.spanId));
+        const published = publishes.find((span) => span.parentSpanId !== undefined && runIds.has(span.parentSpanId));
+        expect(published).toBeDefined();
+        expect(runs.some((span) => span.parentSpanId === published!.spanId)).toBe(true);
+        expect(app.seen.every((headers) => typeof headers.traceparent === 'string')).toBe(true);
+      } finally {
+        await app.close();
+      }
+    });
   });
 });
