@@ -12,6 +12,7 @@ import {
   type CanvasExecutor,
   type CanvasResult,
   type GroupResult,
+  type TaskRequest,
 } from '@tasks/core';
 import { BullmqExecutor } from '../../src';
 import { canvasTasks, type CanvasRun } from '../fixtures/canvas-tasks';
@@ -44,8 +45,11 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
   const ran = (task: string): CanvasRun[] => fixture.runs.filter((run) => run.task === task);
 
   it('passes each result of a chain to the next step, with parent links and ids', async () => {
+    const requests: TaskRequest[] = [];
+    const off = builtinSignals.task_received.connect(({ request }) => void requests.push(request), { sender: 'c.mul' });
     const last = await executor.canvas.chain(s('c.add', 2, 3), s('c.mul', 4), s('c.show')).delay();
     await expect(last.get(WAIT)).resolves.toBe('=20');
+    off();
     const mul = last.parent as CanvasResult;
     await expect(mul.get(WAIT)).resolves.toBe(20);
     await expect((mul.parent as AsyncResult).get(WAIT)).resolves.toBe(5);
@@ -58,6 +62,9 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
     expect(fixture.runs.every((run) => run.rootId === add!.id)).toBe(true);
     expect([add!.parentId, mulRun!.parentId, show!.parentId]).toEqual([undefined, add!.id, mulRun!.id]);
     expect(show!.id).toBe(last.id);
+    // task_received's request carries the same ids.
+    expect(requests).toEqual([expect.objectContaining({ id: mulRun!.id, rootId: add!.id, parentId: add!.id })]);
+    expect(requests[0]!.groupId).toBeUndefined();
   });
 
   it('stops a chain at its first final failure: later steps never run and reject with its error', async () => {
