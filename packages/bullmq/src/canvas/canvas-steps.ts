@@ -71,8 +71,8 @@ export class CanvasSteps {
    * Marks what will now never run, and publishes the errbacks of a task that failed for
    * good or was revoked. Its own errors are logged: the task's outcome stands.
    */
-  async failed(data: TaskJobData, request: TaskRequest, error: Error): Promise<void> {
-    const canvas = canvasOf(data);
+  async failed(data: unknown, request: Pick<TaskRequest, 'id' | 'name'>, error: Error): Promise<void> {
+    const canvas = typeof data === 'object' && data !== null ? canvasOf(data as TaskJobData) : undefined;
     if (!canvas) return;
     try {
       const writer = this.writerFor();

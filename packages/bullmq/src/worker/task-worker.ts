@@ -236,6 +236,7 @@ export class TaskWorker {
   private async workerLost(job: Job): Promise<void> {
     const error = new WorkerLostError(job.name, String(job.id));
     const args = Array.isArray((job.data as Partial<TaskJobData>)?.args) ? (job.data as TaskJobData).args : [];
+    await this.canvas.failed(job.data, { id: String(job.id), name: job.name }, error);
     await taskFailure.send(job.name, { taskId: String(job.id), args, error, attempts: job.attemptsStarted });
   }
 

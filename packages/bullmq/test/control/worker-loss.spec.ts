@@ -1,4 +1,4 @@
-import { taskFailure, TaskState, WorkerLostError, type AsyncResult } from '@tasks/core';
+import { taskFailure, TaskState, WorkerLostError, type AsyncResult, type CanvasResult } from '@tasks/core';
 import { Redis } from 'ioredis';
 import { BullmqExecutor, TaskWorker } from '../../src';
 import { controlTasks, runsKey, type WorkDone } from '../fixtures/control-tasks';
@@ -90,6 +90,32 @@ describe('worker loss: a worker killed mid-task', () => {
       expect(failures.events).toHaveLength(1);
     } finally {
       failures.dispose();
+      await worker.close();
+    }
+  }, 30_000);
+  it('a chain step lost that way stops its chain: the next step never runs and reads WorkerLostError', async () => {
+    const settings = { prefix, lockDurationMs: 1000, stalledIntervalMs: 500 };
+    const a = processes.spawn({ ...settings, name: 'A' });
+    const b = processes.spawn({ ...settings, name: 'B' });
+    await Promise.all([a.waitForSignal('worker_ready'), b.waitForSignal('worker_ready')]);
+    const { canvas } = executor;
+    const last = await canvas.chain(canvas.signature('control.hang'), canvas.signature('control.work', [1])).delay();
+    const hang = (last as CanvasResult).parent as AsyncResult;
+
+    const startedIn = (worker: WorkerProcess) => worker.waitFor((m) => m.kind === 'started' && m.taskId === hang.id, `task ${hang.id} started`).then(() => worker);
+    const first = await Promise.race([startedIn(a), startedIn(b)]);
+    first.kill('SIGKILL');
+    const second = first === a ? b : a;
+    await startedIn(second);
+    second.kill('SIGKILL');
+
+    const worker = new TaskWorker({ ...settings, registry: controlTasks(redis, prefix, 'C'), name: 'C' });
+    try {
+      await worker.start();
+      await expectLost(hang);
+      await expectLost(last);
+      expect((await runs()).has(last.id)).toBe(false);
+    } finally {
       await worker.close();
     }
   }, 30_000);
