@@ -254,26 +254,26 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
     });
   });
 
-  if (mode === 'bullmq') {
-    it('publishes the next step and the errbacks before task_success / task_failure, as Celery does', async () => {
-      const seen: string[] = [];
-      const offs = [builtinSignals.before_task_publish, builtinSignals.task_success, builtinSignals.task_failure].map((signal) =>
-        signal.connect((event: { sender: string }) => void seen.push(`${signal.name} ${event.sender}`)),
-      );
-      try {
-        const last = await executor.canvas.chain(s('c.add', 1, 1), s('c.show')).delay();
-        await expect(last.get(WAIT)).resolves.toBe('=2');
-        const errback = executor.canvas.signature('c.echo').set({ taskId: `order-errback-${Date.now()}` });
-        await executor.applyAsync('c.fail', [0], { linkError: errback });
-        await executor.result(errback.options.taskId!).get(WAIT);
-      } finally {
-        offs.forEach((off) => off());
-      }
-      const at = (entry: string) => seen.indexOf(entry);
-      expect(at('before_task_publish c.show')).toBeLessThan(at('task_success c.add'));
-      expect(at('before_task_publish c.echo')).toBeLessThan(at('task_failure c.fail'));
-    });
+  it('publishes the next step and the errbacks before task_success / task_failure, as Celery does', async () => {
+    const seen: string[] = [];
+    const offs = [builtinSignals.before_task_publish, builtinSignals.task_success, builtinSignals.task_failure].map((signal) =>
+      signal.connect((event: { sender: string }) => void seen.push(`${signal.name} ${event.sender}`)),
+    );
+    try {
+      const last = await executor.canvas.chain(s('c.add', 1, 1), s('c.show')).delay();
+      await expect(last.get(WAIT)).resolves.toBe('=2');
+      const errback = executor.canvas.signature('c.echo').set({ taskId: `order-errback-${Date.now()}` });
+      await executor.applyAsync('c.fail', [0], { linkError: errback });
+      await executor.result(errback.options.taskId!).get(WAIT);
+    } finally {
+      offs.forEach((off) => off());
+    }
+    const at = (entry: string) => seen.indexOf(entry);
+    expect(at('before_task_publish c.show')).toBeLessThan(at('task_success c.add'));
+    expect(at('before_task_publish c.echo')).toBeLessThan(at('task_failure c.fail'));
+  });
 
+  if (mode === 'bullmq') {
     it('revokes the steps of a chain that have not run yet when its result is revoked', async () => {
       const last = await executor.canvas.chain(s('c.wait', 'revoke-chain'), s('c.show'), s('c.show')).delay();
       const started = new Promise<void>((resolve) => {

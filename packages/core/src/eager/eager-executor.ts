@@ -8,7 +8,7 @@ import { ChordError, TaskFailedError, TaskTimeoutError, UnknownTaskError } from 
 import { preparePublish, type PreparedPublish } from '../publish/prepare-publish';
 import type { JsonValue } from '../serialization/json-value';
 import { afterTaskPublish, taskReceived, taskUnknown } from '../signals/builtins';
-import { traceAttempt } from '../tracer/trace-attempt';
+import { traceAttempt, type AttemptOptions } from '../tracer/trace-attempt';
 import type { AsyncResult, GetResultOptions, RevokeOptions, RevokeOutcome } from '../tasks/async-result';
 import type { PublishOptions, TaskRequest } from '../tasks/task-message';
 import type { TaskRegistry } from '../tasks/task-registry';
@@ -20,6 +20,15 @@ type EagerRecord =
   | { state: typeof TaskState.FAILURE; error: Error; name: string };
 
 const DEFAULT_KEEP_RESULTS = 10_000;
+
+/** What the eager canvas hands an attempt: the tracer's canvas hooks. */
+export type EagerHooks = Pick<AttemptOptions, 'beforeSuccess' | 'beforeFailure'>;
+
+/** A call published and not run yet; see {@link EagerExecutor.publishOnly}. */
+export interface EagerPublished {
+  taskId: string;
+  run(hooks?: EagerHooks, joinedArgs?: readonly unknown[]): Promise<void>;
+}
 
 /**
  * Runs tasks inline in the caller, without Redis, through the same tracer as the
@@ -57,15 +66,25 @@ export class EagerExecutor implements CanvasExecutor {
 
   async applyAsync(name: string, args: readonly unknown[] = [], options: PublishOptions = {}): Promise<AsyncResult> {
     if (options.link !== undefined || options.linkError !== undefined) return this.canvas.run(new Signature(name, args, options)) as Promise<AsyncResult>;
+    const published = await this.publishOnly(name, args, options);
+    await published.run();
+    return this.result(published.taskId);
+  }
+
+  /**
+   * @internal Publishes a call (`before_task_publish`, `after_task_publish`) without running
+   * it; `run` runs it, with canvas hooks and, for a chord callback, its joined arguments.
+   * The eager canvas runs its tasks in the order a worker would.
+   */
+  async publishOnly(name: string, args: readonly unknown[], options: PublishOptions): Promise<EagerPublished> {
     const call = await preparePublish(name, args, options, this.registry);
     // The same id twice does not run twice, as with the BullMQ executor.
-    if (this.records.has(call.taskId)) return this.result(call.taskId);
+    if (this.records.has(call.taskId)) return { taskId: call.taskId, run: async () => undefined };
     this.records.set(call.taskId, { state: TaskState.PENDING });
     // Maps keep insertion order: the first key is the oldest task.
     if (this.records.size > this.keepResults) this.records.delete(this.records.keys().next().value!);
     await afterTaskPublish.send(name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
-    await this.execute(call);
-    return this.result(call.taskId);
+    return { taskId: call.taskId, run: (hooks, joinedArgs) => this.execute(call, hooks, joinedArgs) };
   }
 
   /** Runs a canvas inline; see `Canvas`. */
@@ -91,7 +110,7 @@ export class EagerExecutor implements CanvasExecutor {
     this.records.clear();
   }
 
-  private async execute(call: PreparedPublish): Promise<void> {
+  private async execute(call: PreparedPublish, hooks: EagerHooks = {}, joinedArgs?: readonly unknown[]): Promise<void> {
     const task = this.registry.get(call.name);
     if (!task) {
       const error = new UnknownTaskError(call.name, call.taskId);
@@ -103,7 +122,7 @@ export class EagerExecutor implements CanvasExecutor {
       const request: TaskRequest = {
         id: call.taskId,
         name: call.name,
-        args: JSON.parse(JSON.stringify(call.args)) as JsonValue[],
+        args: JSON.parse(JSON.stringify(joinedArgs ?? call.args)) as JsonValue[],
         headers: call.headers,
         queue: call.queue,
         retries,
@@ -114,7 +133,7 @@ export class EagerExecutor implements CanvasExecutor {
       readCanvasIds(request);
       await taskReceived.send(call.name, { taskId: call.taskId, args: request.args, request });
       this.records.set(call.taskId, { state: TaskState.STARTED });
-      const outcome = await traceAttempt(task, request);
+      const outcome = await traceAttempt(task, request, hooks);
       if (outcome.state === TaskState.RETRY) {
         this.records.set(call.taskId, { state: TaskState.RETRY });
         continue;
