@@ -53,10 +53,10 @@ describe('pnpm bench --quick', () => {
 
   beforeAll(async () => {
     await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(BENCH_DIR, 'tsconfig.build.json')]);
-    ({ stdout } = await run(process.execPath, [join(BENCH_DIR, 'dist', 'main.js'), '--quick'], { timeout: 170_000, maxBuffer: 10 * 1024 * 1024 }));
+    ({ stdout } = await run(process.execPath, [join(BENCH_DIR, 'dist', 'main.js'), '--quick'], { timeout: 290_000, maxBuffer: 10 * 1024 * 1024 }));
     reportPath = stdout.trim().split('\n').pop()!;
     report = JSON.parse(await readFile(reportPath, 'utf8')) as BenchReport;
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     if (reportPath) await rm(reportPath, { force: true });

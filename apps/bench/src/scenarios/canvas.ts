@@ -39,7 +39,7 @@ export async function canvasScenarios(config: BenchConfig): Promise<ScenarioResu
         for (let i = 0; i < config.canvasChains; i++) chains.push(await side.chain());
         return { group: GROUP_SIZE / ((await side.publishGroup()) / 1000), chain: median(chains), chord: await side.chord() };
       };
-      const samples = await alternate(config.rounds, () => measure(raw), () => measure(ours));
+      const samples = await alternate(config.canvasRounds, () => measure(raw), () => measure(ours));
       const group = metric(samples, 'group');
       const chain = metric(samples, 'chain');
       const chord = metric(samples, 'chord');
