@@ -1,13 +1,32 @@
-import type { RedisOptions } from 'ioredis';
+import type { Cluster, ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
 
-/** How to reach Redis: a `redis://` URL, or ioredis options (auth, TLS…). */
-export type RedisConnection = string | RedisOptions;
+/**
+ * A Redis Cluster: its startup nodes under `cluster`, beside ioredis' cluster options
+ * (`redisOptions` for auth or TLS on every node, `natMap`…).
+ *
+ * @example
+ * { cluster: [{ host: '10.0.0.1', port: 7000 }, { host: '10.0.0.2', port: 7000 }], redisOptions: { password } }
+ */
+export interface RedisClusterConnection extends ClusterOptions {
+  /** Some of the cluster's nodes; the others are discovered from them. */
+  cluster: ClusterNode[];
+}
+
+/**
+ * How to reach Redis: a `redis://` URL, ioredis options (auth, TLS…), a Redis Cluster
+ * as {@link RedisClusterConnection}, or an ioredis `Cluster` (used as a template: each
+ * client is a duplicate of it, and the instance itself is never closed here).
+ */
+export type RedisConnection = string | RedisOptions | RedisClusterConnection | Cluster;
 
 /** Options shared by the executor (publisher and results) and the worker. */
 export interface BullmqConnectionOptions {
   /** Redis to use. Default: `redis://127.0.0.1:6379`. */
   connection?: RedisConnection;
-  /** Prefix of every key. Default: `'tasks'`. Use `'{tasks}'` on Redis Cluster. */
+  /**
+   * Prefix of every key. Default: `'tasks'`. On a Redis Cluster a prefix without a
+   * `{…}` hash tag is wrapped in one (`'{tasks}'`), so every key lives in one slot.
+   */
   prefix?: string;
   /** Fail with `RedisConnectionError` when Redis does not answer within this long. Default: 5000. */
   connectTimeoutMs?: number;

@@ -1,7 +1,7 @@
 import type { JsonValue, TaskRegistry, TaskRequest } from '@tasks/core';
 import { tasksLogger, toError, type AttemptOptions } from '@tasks/core/internal';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { QueueSet } from '../queues/queue-set';
 import type { TaskTelemetry } from '../telemetry/task-telemetry';

@@ -10,7 +10,7 @@ import {
   type PreparedPublish,
 } from '@tasks/core/internal';
 import { FlowProducer, type FlowJob, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 import { taskJobOptions } from '../publisher/task-job-options';
 import { encodeTaskMessage } from '../message/task-message.codec';
 import type { ResultRetention } from '../options';

@@ -1,6 +1,6 @@
 import { ChordError, TaskFailedError, TaskRevokedError } from '@tasks/core';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 import { tasksKeys } from '../keys';
 import type { ErrorRecord, StepRef } from './canvas-job';
 

@@ -1,7 +1,12 @@
 import { RedisConnectionError } from '@tasks/core';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import type { BullmqConnectionOptions } from '../options';
+import { createClusterClient, describeCluster, isClusterConnection } from './cluster-client';
+import { keyPrefix } from './key-prefix';
+
+/** A client of a single Redis or of a Redis Cluster. */
+export type RedisClient = Redis | Cluster;
 
 
 /** What a client is for: blocking clients (workers, event readers) must never give up on a command. */
@@ -12,7 +17,7 @@ export type RedisRole = 'commands' | 'blocking';
  * {@link RedisConnectionError} after `connectTimeoutMs` instead of letting
  * ioredis retry forever in silence. Once connected, the client reconnects by itself.
  */
-export async function openRedis(options: BullmqConnectionOptions, role: RedisRole, purpose: string): Promise<Redis> {
+export async function openRedis(options: BullmqConnectionOptions, role: RedisRole, purpose: string): Promise<RedisClient> {
   const redis = createRedis(options, role, purpose);
   // Connection errors are reported by requireReady (and, once connected, by the reconnects
   // themselves), not by ioredis' "unhandled error event" log.
@@ -31,9 +36,9 @@ export async function openRedis(options: BullmqConnectionOptions, role: RedisRol
  * It is named `<prefix>:<purpose>` (`tasks:publisher`, `tasks:worker:<name>`…), so that
  * `CLIENT LIST` tells the clients of one application apart.
  */
-export function createRedis(options: BullmqConnectionOptions, role: RedisRole, purpose: string): Redis {
+export function createRedis(options: BullmqConnectionOptions, role: RedisRole, purpose: string): RedisClient {
   const shared: RedisOptions = {
-    connectionName: `${options.prefix ?? BULLMQ_DEFAULTS.prefix}:${purpose}`,
+    connectionName: `${keyPrefix(options)}:${purpose}`,
     connectTimeout: connectTimeoutMs(options),
     // Reconnect quickly after a drop, backing off to one second.
     retryStrategy: (times) => Math.min(times * 100, 1000),
@@ -42,6 +47,7 @@ export function createRedis(options: BullmqConnectionOptions, role: RedisRole, p
     maxRetriesPerRequest: role === 'blocking' ? null : 2,
   };
   const connection = options.connection ?? BULLMQ_DEFAULTS.connection;
+  if (isClusterConnection(connection)) return createClusterClient(connection, shared);
   return typeof connection === 'string' ? new Redis(connection, shared) : new Redis({ ...connection, ...shared });
 }
 
@@ -49,6 +55,7 @@ export function createRedis(options: BullmqConnectionOptions, role: RedisRole, p
 export function describeTarget(options: BullmqConnectionOptions): string {
   const connection = options.connection ?? BULLMQ_DEFAULTS.connection;
   if (typeof connection === 'string') return connection;
+  if (isClusterConnection(connection)) return describeCluster(connection);
   return `${connection.host ?? '127.0.0.1'}:${connection.port ?? 6379}`;
 }
 
@@ -65,7 +72,7 @@ export function connectTimeoutMs(options: BullmqConnectionOptions): number {
  * it can be retried without running the task twice. (A BullMQ queue opened
  * during an outage would otherwise wait for Redis for ever.)
  */
-export async function requireReady(redis: Redis, options: BullmqConnectionOptions): Promise<void> {
+export async function requireReady(redis: RedisClient, options: BullmqConnectionOptions): Promise<void> {
   if (redis.status === 'ready') return;
   const timeoutMs = connectTimeoutMs(options);
   const fail = (why: string) => new RedisConnectionError(describeTarget(options), timeoutMs, { cause: new Error(why) });

@@ -14,8 +14,9 @@ import {
   type TaskRegistry,
 } from '@tasks/core';
 import { preparePublish, type CanvasPlan, type PreparedPublish } from '@tasks/core/internal';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 import { connectTimeoutMs, createRedis, describeTarget, openRedis, requireReady } from '../connection/redis-client';
+import { keyPrefix } from '../connection/key-prefix';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { tasksKeys, REVOKE_TTL_MS } from '../keys';
 import type { RevokeCommand } from '../message/control-message';
@@ -77,7 +78,7 @@ export class BullmqExecutor implements CanvasExecutor {
     private readonly redis: Redis,
     private readonly options: BullmqExecutorOptions,
   ) {
-    this.prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
+    this.prefix = keyPrefix(options);
     this.telemetry = new TaskTelemetry(options.telemetry ?? BULLMQ_DEFAULTS.telemetry);
     this.retention = {
       completedSeconds: options.results?.completedSeconds ?? BULLMQ_DEFAULTS.completedSeconds,

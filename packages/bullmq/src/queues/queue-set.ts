@@ -1,6 +1,6 @@
 import { DEFAULT_QUEUE } from '@tasks/core';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 
 /**
  * The BullMQ `Queue` objects of one client, by name, opened on first use and all on

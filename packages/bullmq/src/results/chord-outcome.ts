@@ -1,5 +1,5 @@
 import { ChordError, TaskState } from '@tasks/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 import { jobOutcome, readJobRecord, type JobOutcome } from './job-outcome';
 
 /** How deep a failure is followed through chains inside a chord header. */

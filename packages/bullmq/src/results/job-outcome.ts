@@ -1,6 +1,6 @@
 import { TaskFailedError, TaskRevokedError, TaskState, WorkerLostError, type JsonValue } from '@tasks/core';
 import type { JobState } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 import { readErrorName } from '../message/error-record';
 import { STALLED_REASON } from '../message/protocol';
 

@@ -1,6 +1,6 @@
 import type { JsonValue } from '@tasks/core';
 import { QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 
 /** What a `completed` event tells a waiter: the task's result. */
 export interface JobCompleted {

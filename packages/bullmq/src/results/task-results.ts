@@ -1,6 +1,6 @@
 import { TaskRevokedError, TaskState } from '@tasks/core';
 import type { JobState } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 import { tasksKeys } from '../keys';
 import type { QueueSet } from '../queues/queue-set';
 import { readStep, stepError } from '../canvas/step-records';

@@ -10,7 +10,7 @@ import {
   type TaskSchedules,
 } from '@tasks/core';
 import { tasksLogger } from '@tasks/core/internal';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 import type { ResultRetention } from '../options';
 import { taskJobOptions } from '../publisher/task-job-options';
 import type { QueueSet } from '../queues/queue-set';

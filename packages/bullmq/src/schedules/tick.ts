@@ -1,7 +1,7 @@
 import { afterTaskPublish, beforeTaskPublish, SCHEDULE_ID_HEADER, SCHEDULED_FOR_HEADER, type PublishOptions } from '@tasks/core';
 import { tasksLogger, toError } from '@tasks/core/internal';
 import type { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 import type { TaskJobData } from '../message/task-message.codec';
 import { recordLastRun } from './schedule-store';
 import type { TickTemplateData } from './tick-template';

@@ -1,6 +1,6 @@
 import { TaskRevokedError } from '@tasks/core';
 import type { AttemptAbort } from '@tasks/core/internal';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 import { tasksKeys } from '../keys';
 import { parseRevokeCommand } from '../message/control-message';
 

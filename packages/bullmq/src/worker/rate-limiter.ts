@@ -1,5 +1,5 @@
 import type { RateLimit } from '@tasks/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tasksKeys } from '../keys';
 

@@ -18,9 +18,10 @@ import {
 } from '@tasks/core';
 import { AttemptAbort, readCanvasIds, tasksLogger, toError, traceAttempt, type AttemptOutcome } from '@tasks/core/internal';
 import { DelayedError, type Job, type Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 import { hostname } from 'node:os';
 import { createRedis, openRedis } from '../connection/redis-client';
+import { keyPrefix } from '../connection/key-prefix';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { FinalFailure, RetryScheduled } from '../message/error-record';
 import { decodeTaskMessage, type TaskJobData } from '../message/task-message.codec';
@@ -73,7 +74,7 @@ export class TaskWorker {
     this.settings = resolveWorkerSettings(options);
     this.concurrency = this.settings.concurrency;
     this.name = options.name ?? `tasks@${hostname()}:${process.pid}`;
-    this.prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
+    this.prefix = keyPrefix(options);
     this.telemetry = new TaskTelemetry(options.telemetry ?? BULLMQ_DEFAULTS.telemetry);
     this.canvas = new CanvasSteps(this.prefix, options.registry, () => createRedis(options, 'commands', `canvas:${this.name}`), this.telemetry);
   }
