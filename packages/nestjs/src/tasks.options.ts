@@ -39,9 +39,12 @@ export interface TasksWorkerOptions {
  * });
  */
 export interface TasksModuleOptions {
-  /** Redis to use. Default: `'redis://127.0.0.1:6379'`. Not touched when `eager` is true. */
+  /**
+   * Redis to use: a URL, ioredis options, a Redis Cluster (`{ cluster: [{ host, port }] }`) or
+   * an ioredis `Cluster`. Default: `'redis://127.0.0.1:6379'`. Not touched when `eager` is true.
+   */
   connection?: RedisConnection;
-  /** Prefix of every Redis key. Default: `'tasks'`; use `'{tasks}'` on Redis Cluster. */
+  /** Prefix of every Redis key. Default: `'tasks'`; on a Redis Cluster wrapped in a hash tag (`'{tasks}'`) unless it holds one. */
   prefix?: string;
   /**
    * The worker this app runs, or `false` for a process that only publishes tasks
