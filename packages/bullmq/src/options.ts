@@ -19,6 +19,16 @@ export interface RedisClusterConnection extends ClusterOptions {
  */
 export type RedisConnection = string | RedisOptions | RedisClusterConnection | Cluster;
 
+/** How keys are spread over a Redis Cluster. */
+export interface ClusterKeyOptions {
+  /**
+   * Give each queue a hash tag of its own (`{tasks:emails}`), so that queues spread over
+   * the masters instead of sharing the prefix's one slot. The prefix must then hold no
+   * `{…}` tag. Publisher and workers must agree on it. Default: false.
+   */
+  shardByQueue?: boolean;
+}
+
 /** Options shared by the executor (publisher and results) and the worker. */
 export interface BullmqConnectionOptions {
   /** Redis to use. Default: `redis://127.0.0.1:6379`. */
@@ -28,6 +38,8 @@ export interface BullmqConnectionOptions {
    * `{…}` hash tag is wrapped in one (`'{tasks}'`), so every key lives in one slot.
    */
   prefix?: string;
+  /** On a Redis Cluster: how keys are spread over its slots. Ignored on a single Redis. */
+  cluster?: ClusterKeyOptions;
   /** Fail with `RedisConnectionError` when Redis does not answer within this long. Default: 5000. */
   connectTimeoutMs?: number;
   /**

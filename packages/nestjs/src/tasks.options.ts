@@ -1,4 +1,4 @@
-import { BULLMQ_DEFAULTS, type RedisConnection, type ResultRetention } from '@tasks/bullmq';
+import { BULLMQ_DEFAULTS, type ClusterKeyOptions, type RedisConnection, type ResultRetention } from '@tasks/bullmq';
 import type { CanvasOptions, ScheduleSpec, TaskOptions } from '@tasks/core';
 
 /** Options every task gets unless its `@Task()` sets them (a name or a schedule can not be a default). */
@@ -46,6 +46,8 @@ export interface TasksModuleOptions {
   connection?: RedisConnection;
   /** Prefix of every Redis key. Default: `'tasks'`; on a Redis Cluster wrapped in a hash tag (`'{tasks}'`) unless it holds one. */
   prefix?: string;
+  /** On a Redis Cluster: `{ shardByQueue: true }` gives each queue a hash tag of its own (see docs/scaling.md). */
+  cluster?: ClusterKeyOptions;
   /**
    * The worker this app runs, or `false` for a process that only publishes tasks
    * (an HTTP API that hands work to separate worker processes). Default: a worker
@@ -98,6 +100,7 @@ export interface ResolvedWorkerOptions {
 export interface ResolvedTasksOptions {
   readonly connection: RedisConnection;
   readonly prefix: string;
+  readonly cluster: ClusterKeyOptions | undefined;
   readonly worker: false | ResolvedWorkerOptions;
   readonly eager: boolean;
   readonly defaults: Readonly<TaskDefaults>;
@@ -115,6 +118,7 @@ export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedT
   return {
     connection: options.connection ?? BULLMQ_DEFAULTS.connection,
     prefix: options.prefix ?? BULLMQ_DEFAULTS.prefix,
+    cluster: options.cluster,
     worker: worker === false ? false : resolveWorker(worker),
     eager: options.eager ?? false,
     defaults: { ...options.defaults },

@@ -98,7 +98,7 @@ export class CanvasSteps {
   private writerFor(): CanvasWriter {
     if (!this.writer) {
       this.redis = this.connect();
-      this.queues = new QueueSet(this.redis, this.prefix, () => []);
+      this.queues = new QueueSet(this.redis, () => this.prefix, () => []);
       this.writer = new CanvasWriter(this.redis, this.prefix, this.registry, this.queues, this.telemetry);
     }
     return this.writer;

@@ -1,17 +1,37 @@
+import { ClusterShardingError } from '@tasks/core';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import type { BullmqConnectionOptions } from '../options';
 import { isClusterConnection } from './cluster-client';
 
 /**
- * The prefix of every key we and BullMQ write. On a Redis Cluster a prefix without a
+ * The prefix of our own keys (revokes, control channel, rate limits, schedules), and of
+ * every queue's keys unless queues are sharded. On a Redis Cluster a prefix without a
  * `{…}` hash tag is wrapped in one (`tasks` becomes `{tasks}`), so that every queue,
- * flow, schedule and control key hashes to one slot and multi-key commands work.
+ * schedule and control key hashes to one slot and multi-key commands work.
+ * Throws {@link ClusterShardingError} when `shardByQueue` meets a prefix holding a tag.
  */
 export function keyPrefix(options: BullmqConnectionOptions): string {
   const prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
-  const connection = options.connection ?? BULLMQ_DEFAULTS.connection;
-  if (!isClusterConnection(connection) || hasHashTag(prefix)) return prefix;
-  return `{${prefix}}`;
+  if (!onCluster(options)) return prefix;
+  if (options.cluster?.shardByQueue === true && hasHashTag(prefix)) {
+    throw new ClusterShardingError(
+      `the prefix '${prefix}' holds a hash tag, which would put every queue in one slot; give a prefix without braces (each queue is tagged '{<prefix>:<queue>}'), or drop shardByQueue.`,
+    );
+  }
+  return hasHashTag(prefix) ? prefix : `{${prefix}}`;
+}
+
+/**
+ * The prefix BullMQ gets for `queue`: {@link keyPrefix}, or with `cluster.shardByQueue` on
+ * a cluster, a hash tag of the queue's own (`{tasks:emails}`), so queues spread over the masters.
+ */
+export function queuePrefix(options: BullmqConnectionOptions, queue: string): string {
+  if (!onCluster(options) || options.cluster?.shardByQueue !== true) return keyPrefix(options);
+  return `{${options.prefix ?? BULLMQ_DEFAULTS.prefix}:${queue}}`;
+}
+
+function onCluster(options: BullmqConnectionOptions): boolean {
+  return isClusterConnection(options.connection ?? BULLMQ_DEFAULTS.connection);
 }
 
 /** Redis hashes only what is between the first `{` and the next `}`, when that is not empty. */
@@ -20,4 +40,15 @@ function hasHashTag(key: string): boolean {
   if (open < 0) return false;
   const close = key.indexOf('}', open + 1);
   return close > open + 1;
+}
+
+/**
+ * Refuses a canvas (chain, group, chord, `link`/`linkError`) when queues are sharded: its
+ * tasks, flows and step records are written together, which a cluster allows in one slot only.
+ */
+export function assertCanvasAllowed(options: BullmqConnectionOptions): void {
+  if (!onCluster(options) || options.cluster?.shardByQueue !== true) return;
+  throw new ClusterShardingError(
+    'a canvas (chain, group, chord, link or linkError) writes its tasks together, which a cluster allows in one slot only, and every queue has a slot of its own; publish its tasks one by one, or drop shardByQueue (every queue in one slot).',
+  );
 }

@@ -16,7 +16,7 @@ import {
 import { preparePublish, type CanvasPlan, type PreparedPublish } from '@tasks/core/internal';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import { connectTimeoutMs, createRedis, describeTarget, openRedis, requireReady } from '../connection/redis-client';
-import { keyPrefix } from '../connection/key-prefix';
+import { assertCanvasAllowed, keyPrefix, queuePrefix } from '../connection/key-prefix';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { tasksKeys, REVOKE_TTL_MS } from '../keys';
 import type { RevokeCommand } from '../message/control-message';
@@ -85,7 +85,7 @@ export class BullmqExecutor implements CanvasExecutor {
       failedSeconds: options.results?.failedSeconds ?? BULLMQ_DEFAULTS.failedSeconds,
     };
     // Results are looked up in the queues named here and the registry's (read at each search: it may grow).
-    this.queues = new QueueSet(redis, this.prefix, () => [...(options.queues ?? []), ...(options.registry?.queues() ?? [])]);
+    this.queues = new QueueSet(redis, (queue) => queuePrefix(options, queue), () => [...(options.queues ?? []), ...(options.registry?.queues() ?? [])]);
     this.results = new TaskResults(redis, this.prefix, this.queues, (queue) => createRedis(options, 'blocking', `results:${queue}`));
     this.canvas = new Canvas(this, options.registry, options.canvas);
     this.writer = new CanvasWriter(redis, this.prefix, options.registry, this.queues, this.telemetry);
@@ -137,6 +137,7 @@ export class BullmqExecutor implements CanvasExecutor {
   /** Publishes a canvas plan (what `delay()` on a chain, group or chord does); see `Canvas`. */
   async publishCanvas(plan: CanvasPlan): Promise<void> {
     this.assertOpen();
+    assertCanvasAllowed(this.options);
     await requireReady(this.redis, this.options);
     await this.writer.publishPlan(plan, this.retention);
   }

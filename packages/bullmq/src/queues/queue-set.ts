@@ -11,7 +11,8 @@ export class QueueSet {
 
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    /** The BullMQ prefix of a queue (see `queuePrefix`). */
+    readonly prefixOf: (queue: string) => string,
     /** Queues to search for an id whose queue is not known, besides those opened here. */
     private readonly known: () => readonly string[],
   ) {}
@@ -19,7 +20,7 @@ export class QueueSet {
   get(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.redis, prefix: this.prefix });
+      queue = new Queue(name, { connection: this.redis, prefix: this.prefixOf(name) });
       queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }

@@ -18,7 +18,7 @@ export class ResultEvents {
   private closed = false;
 
   constructor(
-    private readonly prefix: string,
+    private readonly prefixOf: (queue: string) => string,
     private readonly openConnection: (queue: string) => Redis,
   ) {}
 
@@ -69,8 +69,8 @@ export class ResultEvents {
     this.connections.push(connection);
     // Read on from the stream's end as it is now. The default, '$', would be fixed only
     // by the reader's first XREAD, after `waitUntilReady`: a task ending in between was missed.
-    const [last] = await connection.xrevrange(`${this.prefix}:${queue}:events`, '+', '-', 'COUNT', 1);
-    const events = new QueueEvents(queue, { connection, prefix: this.prefix, autorun: true, lastEventId: last?.[0] ?? '0' });
+    const [last] = await connection.xrevrange(`${this.prefixOf(queue)}:${queue}:events`, '+', '-', 'COUNT', 1);
+    const events = new QueueEvents(queue, { connection, prefix: this.prefixOf(queue), autorun: true, lastEventId: last?.[0] ?? '0' });
     const wake = ({ jobId }: { jobId: string }) => this.waiters.get(jobId)?.forEach((w) => w());
     // A completion carries its result: the waiter needs no second read.
     events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) =>

@@ -28,7 +28,7 @@ export class TaskResults {
     private readonly queues: QueueSet,
     openEventsConnection: (queue: string) => Redis,
   ) {
-    this.events = new ResultEvents(prefix, openEventsConnection);
+    this.events = new ResultEvents(queues.prefixOf, openEventsConnection);
   }
 
   /** Finds a task in `queue`, or in every queue it may be in. */

@@ -21,7 +21,7 @@ import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import { hostname } from 'node:os';
 import { createRedis, openRedis } from '../connection/redis-client';
-import { keyPrefix } from '../connection/key-prefix';
+import { keyPrefix, queuePrefix } from '../connection/key-prefix';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { FinalFailure, RetryScheduled } from '../message/error-record';
 import { decodeTaskMessage, type TaskJobData } from '../message/task-message.codec';
@@ -113,7 +113,7 @@ export class TaskWorker {
   private createWorker(queue: string, connection: Redis): Worker {
     const worker = new DecodingWorker(queue, (job, token) => this.process(job, token), {
       connection,
-      prefix: this.prefix,
+      prefix: queuePrefix(this.options, queue),
       concurrency: this.concurrency,
       name: this.name,
       lockDuration: this.settings.lockDurationMs,

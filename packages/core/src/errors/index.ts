@@ -21,3 +21,4 @@ export { UnknownScheduleTaskError } from './unknown-schedule-task.error';
 export { UnknownScheduleError } from './unknown-schedule.error';
 export { ChordError } from './chord.error';
 export { InvalidCanvasError } from './invalid-canvas.error';
+export { ClusterShardingError } from './cluster-sharding.error';
