@@ -55,6 +55,7 @@ describe('on a Redis Cluster', () => {
     );
     registry.register(async () => (started.resolve(TaskContext.current().id), await releaseWaiter.promise, 'released'), { name: 'cluster.blocker', queue: 'single' });
     registry.register(() => starts.push(Date.now()), { name: 'cluster.limited', rateLimit: '5/s' });
+    registry.register((values: number[]) => values.reduce((sum, value) => sum + value, 0), { name: 'cluster.total' });
     harness = await startClusterHarness(registry, { queues: ['default', 'math'] });
   });
   beforeEach(() => {
@@ -121,6 +122,14 @@ describe('on a Redis Cluster', () => {
     const gaps = starts.slice(1).map((at, i) => at - starts[i]!);
     // Starts are spaced on Redis' clock; the body runs a little after the fetch.
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(rateLimitIntervalMs('5/s') - 40);
+  });
+
+  it('runs a chain and a chord across queues (one slot for every queue)', async () => {
+    const sig = (name: string, ...args: unknown[]) => harness.executor.canvas.signature(name, args);
+    const last = await harness.executor.canvas.chain(sig('cluster.add', 2, 3), sig('cluster.multiply', 4)).delay();
+    await expect(last.get({ timeoutMs: 10_000 })).resolves.toBe(20);
+    const sums = await harness.executor.canvas.chord([sig('cluster.multiply', 2, 3), sig('cluster.multiply', 4, 5)], sig('cluster.total')).delay();
+    await expect(sums.get({ timeoutMs: 10_000 })).resolves.toBe(26);
   });
 
   it('runs a schedule tick', async () => {
