@@ -6,6 +6,16 @@ export const tasksKeys = {
   control: (prefix: string) => `${prefix}::control`,
   /** Hash of a canvas task published later (or never): its queue and name, and why it will never run. */
   step: (prefix: string, taskId: string) => `${prefix}::step:${taskId}`,
+  /** The capped stream of task events and cluster signal sends. */
+  events: (prefix: string) => `${prefix}::events`,
+  /** Hash of the processes listening to events: what each wants, and until when. */
+  listeners: (prefix: string) => `${prefix}::listeners`,
+  /** Hash of live workers and their last heartbeat. */
+  workers: (prefix: string) => `${prefix}::workers`,
+  /** Channel of control requests and listener announcements. */
+  bus: (prefix: string) => `${prefix}::bus`,
+  /** Channel on which one process receives replies to its control requests. */
+  replies: (prefix: string, node: string) => `${prefix}::reply:${node}`,
   /** Next allowed start time of a rate-limited task name. */
   rateLimit: (prefix: string, taskName: string) => `${prefix}::rate:${taskName}`,
   /** Hash of the schedules we created, by id: their spec, source and queue (BullMQ holds their timing). */

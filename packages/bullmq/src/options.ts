@@ -47,6 +47,8 @@ export interface BullmqConnectionOptions {
    * installed and a tracer provider is registered. Default: true.
    */
   telemetry?: boolean;
+  /** Cap of the event stream `<prefix>::events`, in entries (trimmed approximately). Default: 10 000. */
+  eventsMaxLength?: number;
 }
 
 /** How long finished tasks (and so their results) are kept in Redis. */

@@ -19,3 +19,9 @@ export { toError } from './utils/to-error';
 export { planTasks, lastTaskId, publishOptionsOf } from './canvas/canvas-plan';
 export type { CanvasPlan, PlannedNode, PlannedTask, PlannedChain, PlannedGroup, PlannedChord, PlannedOptions } from './canvas/canvas-plan';
 export { readCanvasIds } from './canvas/canvas-ids';
+// The Redis bridge of cluster signals (@tasks/bullmq).
+export { definedSignals, localClusterInterests } from './signals/define-signal';
+export { onClusterInterestChange } from './signals/cluster-hub';
+export type { ClusterInterest } from './signals/cluster-hub';
+export type { SignalTap } from './signals/signal';
+export { toRemotePayload } from './signals/remote-event';

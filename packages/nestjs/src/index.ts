@@ -5,5 +5,8 @@ export type { TasksModuleAsyncOptions, TasksOptionsFactory } from './tasks.modul
 export type { TaskDefaults, TasksModuleOptions, TasksWorkerOptions } from './tasks.options';
 export { SignalBus } from './signal-bus.service';
 export { TaskClient } from './task-client.service';
+// The same class as @tasks/bullmq's, provided on the module's Redis and prefix.
+export { TasksControl } from '@tasks/bullmq';
+export type { InspectValues, InspectWhat, TaskEvent, WorkerReply, WorkerStatus } from '@tasks/bullmq';
 export type { TaskArgs, TaskClass, TaskMethodName, TaskRef, TaskResult } from './task-ref';
 export { NotATaskError, TasksNotReadyError } from './errors';

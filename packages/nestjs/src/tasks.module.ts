@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { TasksControl } from '@tasks/bullmq';
 import { DiscoveryModule } from '@nestjs/core';
 import { SignalBus } from './signal-bus.service';
 import { TaskClient } from './task-client.service';
 import { TASKS_OPTIONS } from './tasks.constants';
+import { TasksControlCloser, tasksControlProvider } from './tasks.control';
 import { TasksExplorer } from './tasks.explorer';
 import { TasksLifecycle } from './tasks.lifecycle';
 import { ConfigurableTasksModule, TASKS_MODULE_OPTIONS, type TasksModuleAsyncOptions } from './tasks.module-definition';
@@ -11,7 +13,7 @@ import { TasksRuntime } from './tasks.runtime';
 
 /**
  * Background tasks and signals for a NestJS app. Import it once, in the root
- * module; it is global, so `TaskClient` and `SignalBus` can be injected anywhere.
+ * module; it is global, so `TaskClient`, `SignalBus` and `TasksControl` can be injected anywhere.
  *
  * At startup it finds every `@Task()` and `@OnSignal()` method on the app's
  * providers and controllers (default-scoped ones: request-scoped and transient
@@ -51,8 +53,10 @@ import { TasksRuntime } from './tasks.runtime';
     TasksLifecycle,
     TaskClient,
     SignalBus,
+    tasksControlProvider,
+    TasksControlCloser,
   ],
-  exports: [TaskClient, SignalBus],
+  exports: [TaskClient, SignalBus, TasksControl],
 })
 export class TasksModule extends ConfigurableTasksModule {
   /** Configures the module with options known up front; see {@link TasksModuleOptions}. */

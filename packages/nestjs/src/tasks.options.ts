@@ -83,6 +83,14 @@ export interface TasksModuleOptions {
   schedules?: Record<string, ScheduleSpec>;
   /** Limits of chains, groups and chords (`maxGroupSize`, `knownTasksOnly`). */
   canvas?: CanvasOptions;
+  /**
+   * Publish task and worker events even while nobody listens (Celery's `-E`).
+   * Default: false, events are written only while a cluster receiver, `tasks events`
+   * or a dashboard listens.
+   */
+  events?: boolean;
+  /** Cap of the event stream, in entries. Default: 10 000. */
+  eventsMaxLength?: number;
 }
 
 /** {@link TasksWorkerOptions} with every default applied. */
@@ -110,6 +118,8 @@ export interface ResolvedTasksOptions {
   readonly telemetry: boolean;
   readonly schedules: Readonly<Record<string, ScheduleSpec>>;
   readonly canvas: CanvasOptions | undefined;
+  readonly events: boolean;
+  readonly eventsMaxLength: number | undefined;
 }
 
 /** The one place where the module's defaults are applied. */
@@ -128,6 +138,8 @@ export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedT
     telemetry: options.telemetry ?? BULLMQ_DEFAULTS.telemetry,
     schedules: { ...options.schedules },
     canvas: options.canvas,
+    events: options.events ?? false,
+    eventsMaxLength: options.eventsMaxLength,
   };
 }
 

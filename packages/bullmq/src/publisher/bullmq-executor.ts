@@ -31,6 +31,7 @@ import { TaskTelemetry } from '../telemetry/task-telemetry';
 import { BullmqSchedules } from '../schedules/bullmq-schedules';
 import { isPendingTick } from '../schedules/tick';
 import { taskJobOptions } from './task-job-options';
+import { ClusterNode } from '../cluster/cluster-node';
 
 /** Options of {@link BullmqExecutor.connect}. */
 export interface BullmqExecutorOptions extends BullmqConnectionOptions {
@@ -77,6 +78,8 @@ export class BullmqExecutor implements CanvasExecutor {
   private constructor(
     private readonly redis: Redis,
     private readonly options: BullmqExecutorOptions,
+    /** Carries this process's signals to listeners elsewhere, and cluster signals here. */
+    private readonly node: ClusterNode,
   ) {
     this.prefix = keyPrefix(options);
     this.telemetry = new TaskTelemetry(options.telemetry ?? BULLMQ_DEFAULTS.telemetry);
@@ -94,7 +97,11 @@ export class BullmqExecutor implements CanvasExecutor {
   /** Connects to Redis, failing with `RedisConnectionError` within `connectTimeoutMs`. */
   static async connect(options: BullmqExecutorOptions = {}): Promise<BullmqExecutor> {
     const redis = await openRedis(options, 'commands', 'publisher');
-    return new BullmqExecutor(redis, options);
+    const node = await ClusterNode.acquire(options).catch((error: unknown) => {
+      redis.disconnect();
+      throw error;
+    });
+    return new BullmqExecutor(redis, options, node);
   }
 
   delay(name: string, ...args: unknown[]): Promise<AsyncResult> {
@@ -201,6 +208,7 @@ export class BullmqExecutor implements CanvasExecutor {
       await this.writer.close();
       await this.queues.close();
       await this.redis.quit().catch(() => this.redis.disconnect());
+      await this.node.release();
     })();
     return this.closing;
   }

@@ -58,6 +58,12 @@ export class ControlListener {
     };
   }
 
+  /** Task ids revoked and not lapsed, as this worker holds them. */
+  revokedIds(): string[] {
+    const now = Date.now();
+    return [...this.revoked].flatMap(([id, until]) => (until > now ? [id] : []));
+  }
+
   /** How many attempts run here. */
   get size(): number {
     return this.running.size;

@@ -7,6 +7,17 @@ import { UNDECODABLE } from '../message/protocol';
  * would stall and come back for ever instead of failing.
  */
 export class DecodingWorker extends Worker {
+  /**
+   * Changes the concurrency now. BullMQ reads it when it next looks for jobs, which,
+   * with every slot busy, is only when a job ends: an empty entry in its loop's
+   * queue makes it look at once. (The one place that touches BullMQ's loop.)
+   */
+  resize(concurrency: number): void {
+    this.concurrency = concurrency;
+    const loop = (this as unknown as { mainLoopQueue?: { add(promise: Promise<undefined>): void } | null }).mainLoopQueue;
+    loop?.add(Promise.resolve(undefined));
+  }
+
   protected override createJob(data: JobJson, jobId: string): Job {
     try {
       return super.createJob(data, jobId);

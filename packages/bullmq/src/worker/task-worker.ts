@@ -17,7 +17,7 @@ import {
   type TaskRequest,
 } from '@tasks/core';
 import { AttemptAbort, readCanvasIds, tasksLogger, toError, traceAttempt, type AttemptOutcome } from '@tasks/core/internal';
-import { DelayedError, type Job, type Worker } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import { hostname } from 'node:os';
 import { createRedis, openRedis } from '../connection/redis-client';
@@ -34,6 +34,8 @@ import { RateLimiter } from './rate-limiter';
 import { isBullmqUnrecoverable } from './unrecoverable';
 import { ControlListener } from './control-listener';
 import { TaskTelemetry } from '../telemetry/task-telemetry';
+import { WorkerActivity } from '../control/worker-activity';
+import { WorkerRemote } from '../control/worker-remote';
 import { resolveWorkerSettings, type CloseWorkerOptions, type TaskWorkerOptions, type WorkerSettings } from './worker-options';
 
 export type { CloseWorkerOptions, TaskWorkerOptions } from './worker-options';
@@ -55,11 +57,14 @@ const LEAVE_TIMEOUT_MS = 5000;
 export class TaskWorker {
   readonly name: string;
   readonly queues: readonly string[];
-  readonly concurrency: number;
+  private currentConcurrency: number;
+  /** @internal What runs here now and ran since the start, for remote control. */
+  readonly activity = new WorkerActivity();
   private readonly prefix: string;
   private readonly settings: WorkerSettings;
   private readonly telemetry: TaskTelemetry;
-  private readonly workers: Worker[] = [];
+  private remote: WorkerRemote | undefined;
+  private readonly workers: DecodingWorker[] = [];
   private readonly deadline = new DrainDeadline();
   private readonly canvas: CanvasSteps;
   private connection: Redis | undefined;
@@ -72,11 +77,25 @@ export class TaskWorker {
     const registryQueues = options.registry.queues();
     this.queues = options.queues ?? (registryQueues.length > 0 ? registryQueues : [DEFAULT_QUEUE]);
     this.settings = resolveWorkerSettings(options);
-    this.concurrency = this.settings.concurrency;
+    this.currentConcurrency = this.settings.concurrency;
     this.name = options.name ?? `tasks@${hostname()}:${process.pid}`;
     this.prefix = keyPrefix(options);
     this.telemetry = new TaskTelemetry(options.telemetry ?? BULLMQ_DEFAULTS.telemetry);
     this.canvas = new CanvasSteps(this.prefix, options.registry, () => createRedis(options, 'commands', `canvas:${this.name}`), this.telemetry);
+  }
+
+  /** Tasks run at once, per queue; changed at run time by {@link setConcurrency}. */
+  get concurrency(): number {
+    return this.currentConcurrency;
+  }
+
+  /** Changes how many tasks run at once, per queue, from now on (also `TasksControl.setConcurrency`). */
+  setConcurrency(concurrency: number): void {
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new TypeError(`TaskWorker.setConcurrency(): concurrency must be an integer of 1 or more, got ${concurrency}.`);
+    }
+    this.currentConcurrency = concurrency;
+    for (const worker of this.workers) worker.resize(concurrency);
   }
 
   /**
@@ -107,10 +126,17 @@ export class TaskWorker {
     await this.control.listen();
     for (const queue of this.queues) this.workers.push(this.createWorker(queue, this.connection));
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+    this.remote = await WorkerRemote.start(this.options, {
+      name: this.name, queues: this.queues, registry: this.options.registry, activity: this.activity, prefix: this.prefix,
+      concurrency: () => this.currentConcurrency,
+      revokedIds: () => this.control?.revokedIds() ?? [],
+      setConcurrency: (n) => this.setConcurrency(n),
+      shutdown: () => void this.close(),
+    });
     await workerReady.send(this.name, payload);
   }
 
-  private createWorker(queue: string, connection: Redis): Worker {
+  private createWorker(queue: string, connection: Redis): DecodingWorker {
     const worker = new DecodingWorker(queue, (job, token) => this.process(job, token), {
       connection,
       prefix: queuePrefix(this.options, queue),
@@ -175,11 +201,18 @@ export class TaskWorker {
     };
     readCanvasIds(request);
     await taskReceived.send(task.name, { taskId, args: request.args, request });
-    await this.refuseRevokedOrExpired(task, request, data);
-    const outcome = await this.deadline.race(() => this.attempt(task, request, data));
-    if (outcome === LEFT_FOR_ANOTHER_WORKER) return this.leave(job, token);
-    if (outcome.state === TaskState.REVOKED) await this.canvas.failed(data, request, outcome.error);
-    return this.record(task, request, outcome);
+    this.activity.received(request);
+    let state: TaskState | undefined;
+    try {
+      await this.refuseRevokedOrExpired(task, request, data);
+      const outcome = await this.deadline.race(() => this.attempt(task, request, data));
+      if (outcome === LEFT_FOR_ANOTHER_WORKER) return this.leave(job, token);
+      state = outcome.state;
+      if (outcome.state === TaskState.REVOKED) await this.canvas.failed(data, request, outcome.error);
+      return await this.record(task, request, outcome);
+    } finally {
+      this.activity.ended(taskId, state);
+    }
   }
 
   private async refuseRevokedOrExpired(task: TaskDefinition, request: TaskRequest, data: TaskJobData): Promise<void> {
@@ -196,6 +229,7 @@ export class TaskWorker {
   private async attempt(task: TaskDefinition, request: TaskRequest, data: TaskJobData): Promise<AttemptOutcome> {
     const abort = new AttemptAbort();
     const untrack = this.control!.track(request.id, abort);
+    this.activity.started(request.id);
     try {
       const options = { abort, timeLimitGraceMs: this.settings.timeLimitGraceMs, isUnrecoverable: isBullmqUnrecoverable };
       return await this.telemetry.run(task, request, () => traceAttempt(task, request, this.canvas.addHooks(options, data, request)));
@@ -261,6 +295,7 @@ export class TaskWorker {
       this.connection.disconnect();
     }
     await workerShutdown.send(this.name, { how: finished ? 'warm' : 'cold', processSignal });
+    await this.remote?.stop();
   }
 }
 

@@ -33,6 +33,12 @@ export interface TaskWorkerOptions extends BullmqConnectionOptions {
   maxStalledCount?: number;
   /** After an abort (time limit, terminate), how long a body may take to stop. Default: 1000. */
   timeLimitGraceMs?: number;
+  /**
+   * Publish task and worker events to `<prefix>::events` even while nobody listens
+   * (Celery's `-E`). Default: false, events are written only while a listener
+   * (a cluster receiver, `tasks events`, a dashboard) wants them.
+   */
+  events?: boolean;
 }
 
 /** Options of {@link TaskWorker.close}. */

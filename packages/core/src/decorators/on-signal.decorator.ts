@@ -4,6 +4,7 @@ import { TasksMetadata } from '../metadata/tasks-metadata.accessor';
 import type { SignalHandlerMetadata } from '../metadata/types';
 import { resolveMethodTarget } from './method-target';
 import { show } from './show-value';
+import type { SignalScope } from '../signals/signal';
 import type { SignalRef } from '../signals/signal-map';
 
 
@@ -13,6 +14,11 @@ export interface OnSignalOptions {
   sender?: string;
   /** Connect at most one receiver under this id, wherever it is declared. */
   dispatchUid?: string;
+  /**
+   * `'cluster'`: hear the signal as sent in any process on the same Redis and
+   * prefix (a `RemoteSignalEvent`, delivered from Redis). Default: `'process'`.
+   */
+  scope?: SignalScope;
 }
 
 const DECORATOR = '@OnSignal()';
@@ -27,7 +33,8 @@ const DECORATOR = '@OnSignal()';
  * an `InvalidTaskDefinitionError` naming the class and method when the class is declared.
  *
  * @param signal a signal name, or the object returned by `defineSignal()`.
- * @param options `sender` to receive only that sender's sends, `dispatchUid` to connect once.
+ * @param options `sender` to receive only that sender's sends, `dispatchUid` to connect once,
+ *   `scope: 'cluster'` to hear sends of every process on the same Redis and prefix.
  *
  * @example
  * ```ts
@@ -39,6 +46,10 @@ const DECORATOR = '@OnSignal()';
  *
  *   @OnSignal(orderPlaced, { dispatchUid: 'audit.placed' })
  *   placed(event: SignalEvent<'order_placed'>) { … }
+ *
+ *   // In an API process, the task_success of billing.charge fired in any worker:
+ *   @OnSignal('task_success', { sender: 'billing.charge', scope: 'cluster' })
+ *   charged(event: RemoteSignalEvent<'task_success'>) { … }
  * }
  * ```
  */
@@ -54,7 +65,7 @@ export function OnSignal(signal: SignalRef, options?: OnSignalOptions): MethodDe
     const entry = handlerEntry(name, options, invalid);
     // Decorators run bottom-up, so prepending keeps the list in source order.
     const existing = TasksMetadata.getSignalHandlers(method);
-    if (existing.some((e) => e.signal === entry.signal && e.sender === entry.sender && e.dispatchUid === entry.dispatchUid)) {
+    if (existing.some((e) => e.signal === entry.signal && e.sender === entry.sender && e.dispatchUid === entry.dispatchUid && e.scope === entry.scope)) {
       throw invalid(`it receives '${entry.signal}' twice with the same options; remove one of the identical @OnSignal() lines.`);
     }
     Reflect.defineMetadata(ON_SIGNAL_METADATA, Object.freeze([entry, ...existing]), method);
@@ -69,8 +80,11 @@ function signalNameOf(signal: unknown): string | undefined {
 
 function handlerEntry(signal: string, options: unknown, invalid: (reason: string) => Error): SignalHandlerMetadata {
   if (options === undefined) return Object.freeze({ signal });
-  if (typeof options !== 'object' || options === null) throw invalid(`options must be an object like { sender, dispatchUid }, got ${show(options)}.`);
-  const { sender, dispatchUid } = options as OnSignalOptions;
+  if (typeof options !== 'object' || options === null) throw invalid(`options must be an object like { sender, dispatchUid, scope }, got ${show(options)}.`);
+  const { sender, dispatchUid, scope } = options as OnSignalOptions;
+  if (scope !== undefined && scope !== 'process' && scope !== 'cluster') {
+    throw invalid(`scope must be 'process' or 'cluster', got ${show(scope)}.`);
+  }
   for (const [key, value] of [['sender', sender], ['dispatchUid', dispatchUid]] as const) {
     if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
       throw invalid(`${key} must be a non-empty string or left out, got ${show(value)}.`);
@@ -80,5 +94,6 @@ function handlerEntry(signal: string, options: unknown, invalid: (reason: string
     signal,
     ...(sender === undefined ? {} : { sender }),
     ...(dispatchUid === undefined ? {} : { dispatchUid }),
+    ...(scope === undefined || scope === 'process' ? {} : { scope }),
   });
 }

@@ -18,4 +18,6 @@ export interface SignalHandlerMetadata {
   readonly sender?: string;
   /** Connect at most one receiver under this id. */
   readonly dispatchUid?: string;
+  /** `'cluster'`: hear sends of every process on the same Redis and prefix. */
+  readonly scope?: 'cluster';
 }

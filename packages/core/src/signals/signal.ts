@@ -1,5 +1,20 @@
 import { tasksLogger } from '../logging/logger';
+import { assertJson } from '../serialization/json-guard';
 import { toError } from '../utils/to-error';
+import { notifyClusterInterestChange, type ClusterInterest } from './cluster-hub';
+import type { RemoteReceiver, RemoteSignalEventOf } from './remote-event';
+
+/**
+ * Where a signal's sends are heard: `'process'`, this process only (Celery's
+ * semantics); `'cluster'`, every process on the same Redis and prefix.
+ */
+export type SignalScope = 'process' | 'cluster';
+
+/**
+ * @internal Sees every send of a signal, before its receivers run: how the Redis
+ * bridge carries sends to other processes. Must not throw.
+ */
+export type SignalTap = (signal: Signal<object>, sender: string, payload: object) => void;
 
 /** What every receiver gets: the payload, plus the signal's name and the sender. */
 export type SignalEventOf<Payload extends object, Name extends string = string> = Payload & {
@@ -9,7 +24,10 @@ export type SignalEventOf<Payload extends object, Name extends string = string> 
   readonly sender: string;
 };
 
-/** A function connected to a signal. It may return a promise: `send` awaits it. */
+/**
+ * A function connected to a signal. It may return a promise: `send` awaits it.
+ * (Connected with `scope: 'cluster'`, what it gets is a `RemoteSignalEventOf<Payload>`.)
+ */
 export type Receiver<Payload extends object> = (event: SignalEventOf<Payload>) => unknown;
 
 /** Options of {@link Signal.connect}. */
@@ -18,6 +36,12 @@ export interface ConnectOptions {
   sender?: string;
   /** Identifies the connection: a second receiver with the same id (and sender) is ignored. */
   dispatchUid?: string;
+  /**
+   * `'cluster'`: hear this signal as sent in any process on the same Redis and
+   * prefix, this one included, as a `RemoteSignalEvent` delivered from Redis (live,
+   * at most once, in order per sending process). Default: `'process'`.
+   */
+  scope?: SignalScope;
 }
 
 /** Options of {@link Signal.disconnect}. */
@@ -64,9 +88,17 @@ export class Signal<Payload extends object = object> {
    * the list it started with: a receiver connected during a send runs next time.
    */
   private connections: readonly Connection<Payload>[] = [];
+  /** Receivers connected with `scope: 'cluster'`: run for events read from Redis, never by `send`. */
+  private remoteConnections: readonly Connection<Payload>[] = [];
+  /** Bridges that carry sends to other processes; empty while nobody listens. */
+  private taps: readonly SignalTap[] = [];
 
   /** @internal Use {@link defineSignal}, which also keeps names unique. */
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    /** Whether sends reach other processes; see {@link SignalScope}. */
+    readonly scope: SignalScope = 'process',
+  ) {}
 
   /**
    * Connects a receiver. Connecting the same receiver for the same sender again,
@@ -74,15 +106,24 @@ export class Signal<Payload extends object = object> {
    * @returns a function that removes this connection and says whether it did.
    */
   connect(receiver: Receiver<Payload>, options: ConnectOptions = {}): () => boolean {
-    const { sender, dispatchUid } = options;
+    const { sender, dispatchUid, scope = 'process' } = options;
     if (typeof receiver !== 'function') {
       throw new TypeError(`${this.name}.connect(): the receiver must be a function, got ${typeof receiver}.`);
     }
-    const existing = this.connections.find((c) =>
+    if (scope !== 'process' && scope !== 'cluster') {
+      throw new TypeError(`${this.name}.connect(): scope must be 'process' or 'cluster', got ${JSON.stringify(scope)}.`);
+    }
+    const remote = scope === 'cluster';
+    const list = remote ? this.remoteConnections : this.connections;
+    const existing = list.find((c) =>
       c.sender === sender && (dispatchUid !== undefined ? c.dispatchUid === dispatchUid : c.dispatchUid === undefined && c.receiver === receiver),
     );
-    const connection = existing ?? { receiver, sender, dispatchUid };
-    if (!existing) this.connections = [...this.connections, connection];
+    const connection: Connection<Payload> = existing ?? { receiver, sender, dispatchUid };
+    if (!existing) {
+      if (remote) this.remoteConnections = [...list, connection];
+      else this.connections = [...list, connection];
+      if (remote || this.scope === 'cluster') notifyClusterInterestChange();
+    }
     return () => this.remove((c) => c === connection);
   }
 
@@ -108,7 +149,7 @@ export class Signal<Payload extends object = object> {
     );
   }
 
-  /** Whether a send from `sender` (or, with no argument, from anyone) would reach a receiver. */
+  /** Whether a send from `sender` (or, with no argument, from anyone) would reach a receiver of this process. */
   hasListeners(sender?: string): boolean {
     if (sender === undefined) return this.connections.length > 0;
     return this.connections.some((c) => c.sender === undefined || c.sender === sender);
@@ -119,6 +160,15 @@ export class Signal<Payload extends object = object> {
    * each, and resolves with one response per receiver once all have settled.
    */
   send(sender: string, payload: Payload): Promise<readonly SignalResponse<Payload>[]> {
+    if (this.scope === 'cluster') {
+      try {
+        assertJson(payload, 'payload');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    const taps = this.taps;
+    if (taps.length !== 0) for (let i = 0; i < taps.length; i++) taps[i]!(this as unknown as Signal<object>, sender, payload);
     const connections = this.connections;
     if (connections.length === 0) return NO_RESPONSES;
     // Object.assign rather than spread: V8 spreads an object of unknown shape far more slowly.
@@ -186,10 +236,47 @@ export class Signal<Payload extends object = object> {
     return { receiver, error };
   }
 
+  /**
+   * @internal Runs the receivers for an event read from Redis: those connected with
+   * `scope: 'cluster'`, and, for a cluster signal sent by another process, the
+   * others too. A receiver that throws is logged here; nobody else hears of it.
+   */
+  async deliverRemote(event: RemoteSignalEventOf<Payload>, fromThisProcess: boolean): Promise<void> {
+    const targets = this.scope === 'cluster' && !fromThisProcess ? [...this.remoteConnections, ...this.connections] : this.remoteConnections;
+    for (const { receiver, sender } of targets) {
+      if (sender !== undefined && sender !== event.sender) continue;
+      try {
+        await (receiver as unknown as RemoteReceiver<Payload>)(event);
+      } catch (thrown) {
+        this.failed(receiver, thrown);
+      }
+    }
+  }
+
+  /** @internal What this signal's receivers want to hear from Redis; see `localClusterInterests`. */
+  clusterInterests(): ClusterInterest[] {
+    const heard = this.scope === 'cluster' ? [...this.remoteConnections, ...this.connections] : this.remoteConnections;
+    if (heard.some((c) => c.sender === undefined)) return [{ signal: this.name }];
+    return [...new Set(heard.map((c) => c.sender!))].map((sender) => ({ signal: this.name, sender }));
+  }
+
+  /** @internal Adds a tap that sees every send; returns the function that removes it. */
+  addTap(tap: SignalTap): () => void {
+    this.taps = [...this.taps, tap];
+    return () => {
+      this.taps = this.taps.filter((t) => t !== tap);
+    };
+  }
+
   private remove(matches: (connection: Connection<Payload>) => boolean): boolean {
     const kept = this.connections.filter((c) => !matches(c));
-    if (kept.length === this.connections.length) return false;
+    const keptRemote = this.remoteConnections.filter((c) => !matches(c));
+    const removedRemote = keptRemote.length !== this.remoteConnections.length;
+    if (kept.length === this.connections.length && !removedRemote) return false;
+    const removedLocal = kept.length !== this.connections.length;
     this.connections = kept;
+    this.remoteConnections = keptRemote;
+    if (removedRemote || (removedLocal && this.scope === 'cluster')) notifyClusterInterestChange();
     return true;
   }
 }

@@ -172,7 +172,8 @@ describe('@OnSignal()', () => {
       ['a class instead of a signal', class OrderPlaced {}, undefined, /got function OrderPlaced/],
       ['an empty sender', 'task_success', { sender: '' }, /sender must be a non-empty string or left out, got ""/],
       ['a non-string dispatchUid', 'task_success', { dispatchUid: 7 }, /dispatchUid must be a non-empty string or left out, got 7/],
-      ['options that are not an object', 'task_success', 'emails.send', /options must be an object like \{ sender, dispatchUid \}/],
+      ['options that are not an object', 'task_success', 'emails.send', /options must be an object like \{ sender, dispatchUid, scope \}/],
+      ['an unknown scope', 'task_success', { scope: 'galaxy' }, /scope must be 'process' or 'cluster', got "galaxy"/],
     ])('rejects %s', (_label, signal, options, reason) => {
       expectInvalid(
         () => {

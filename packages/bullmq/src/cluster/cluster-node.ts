@@ -1,0 +1,374 @@
+import { findSignal, type RemoteSignalEventOf } from '@tasks/core';
+import { definedSignals, localClusterInterests, onClusterInterestChange, tasksLogger, toError, toRemotePayload, type ClusterInterest } from '@tasks/core/internal';
+import type { RedisClient as Redis } from '../connection/redis-client';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { createRedis, describeTarget, openRedis } from '../connection/redis-client';
+import { BULLMQ_DEFAULTS } from '../defaults';
+import { tasksKeys } from '../keys';
+import type { BullmqConnectionOptions } from '../options';
+import { parseBusMessage, parseNodeReply, type BusMessage, type ControlCommand, type ControlRequest, type WorkerAnswer } from '../message/bus-message';
+import { EventInterests, parseListenerEntry } from '../events/event-interests';
+import { EventReader } from '../events/event-reader';
+import { encodeEvent, type TaskEvent } from '../events/task-event';
+
+/** Default cap of the event stream (entries; trimmed approximately, as Redis does cheaply). */
+export const DEFAULT_EVENTS_MAX_LENGTH = 10_000;
+/** A listener entry lives this long unless refreshed; refreshed every third of it. */
+const LISTENER_TTL_MS = 15_000;
+/** Default time to gather replies. */
+export const DEFAULT_REPLY_TIMEOUT_MS = 1000;
+
+/** A worker of this process, as the node sees it: it answers control requests addressed to it. */
+export interface ControlledWorker {
+  readonly name: string;
+  answer(command: ControlCommand): Promise<unknown> | unknown;
+}
+
+interface Pending {
+  readonly answers: WorkerAnswer[];
+  expected: number;
+  received: number;
+  done: () => void;
+}
+
+/** One node per Redis target and prefix in a process, shared by executors, workers and control clients. */
+const nodes = new Map<string, { node: Promise<ClusterNode>; users: number }>();
+
+/**
+ * This process on the event stream and the control bus of one Redis and prefix.
+ *
+ * - **Publishing.** Each signal some listener wants gets a tap; a send the tap
+ *   matches (signal and sender) is written to the capped stream `<prefix>::events`.
+ *   With no listener, no signal has a tap and a send costs nothing more.
+ * - **Listening.** What this process's cluster receivers want is registered in the
+ *   `<prefix>::listeners` hash (refreshed while alive) and announced on the bus;
+ *   every node reloads the hash and acknowledges, so a listener is heard from the
+ *   moment its registration resolves. One reader (one connection) delivers events.
+ * - **Control.** Requests on the bus are answered by this process's workers; each
+ *   node replies once (with no answer when it runs no worker), so a requester knows
+ *   when everyone answered.
+ */
+export class ClusterNode {
+  readonly origin: { name: string; readonly hostname: string; readonly pid: number; readonly id: string };
+  private readonly key: string;
+  private readonly maxLength: number;
+  private seq = 0;
+  private interests = new EventInterests();
+  private readonly taps = new Map<string, () => void>();
+  private readonly ownEntries = new Map<string, ClusterInterest[]>();
+  private readonly workers = new Set<ControlledWorker>();
+  private readonly pending = new Map<string, Pending>();
+  private alwaysEmit = 0;
+  private reader: EventReader | undefined;
+  private readerStarting: Promise<void> | undefined;
+  private syncing: Promise<void> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+  private readonly stopWatching: () => void;
+  private publishErrorLogged = false;
+  private closed = false;
+
+  private constructor(
+    private readonly options: BullmqConnectionOptions,
+    private readonly prefix: string,
+    readonly commands: Redis,
+    private readonly subscriber: Redis,
+  ) {
+    const id = randomUUID().slice(0, 8);
+    this.origin = { name: `tasks@${hostname()}:${process.pid}`, hostname: hostname(), pid: process.pid, id };
+    this.key = tasksKeys.events(prefix);
+    this.maxLength = options.eventsMaxLength ?? DEFAULT_EVENTS_MAX_LENGTH;
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
+    // Missed announcements while away: read the listeners again once back.
+    subscriber.on('ready', () => void this.reloadListeners().catch(() => undefined));
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), LISTENER_TTL_MS / 3);
+    this.timer.unref();
+    this.stopWatching = onClusterInterestChange(() => this.syncReceivers());
+  }
+
+  /** The node of this Redis and prefix, opened on first use; give it back with {@link release}. */
+  static async acquire(options: BullmqConnectionOptions): Promise<ClusterNode> {
+    const prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
+    const key = `${describeTarget(options)}|${prefix}`;
+    let entry = nodes.get(key);
+    if (!entry) {
+      entry = { node: ClusterNode.open(options, prefix), users: 0 };
+      nodes.set(key, entry);
+      entry.node.catch(() => nodes.delete(key));
+    }
+    entry.users++;
+    return entry.node;
+  }
+
+  private static async open(options: BullmqConnectionOptions, prefix: string): Promise<ClusterNode> {
+    const commands = await openRedis(options, 'commands', 'node');
+    const subscriber = createRedis(options, 'blocking', 'node-bus');
+    const node = new ClusterNode(options, prefix, commands, subscriber);
+    try {
+      await subscriber.subscribe(tasksKeys.bus(prefix), tasksKeys.replies(prefix, node.origin.id));
+      await node.reloadListeners();
+      await node.syncReceivers();
+    } catch (error) {
+      await node.shutdown();
+      throw error;
+    }
+    return node;
+  }
+
+  /** Gives the node back; the last user closes it. */
+  async release(): Promise<void> {
+    const key = `${describeTarget(this.options)}|${this.prefix}`;
+    const entry = nodes.get(key);
+    if (!entry || --entry.users > 0) return;
+    nodes.delete(key);
+    await this.shutdown();
+  }
+
+  /** The events this process's cluster receivers got, and the reads that brought them. */
+  get readerStats(): { reads: number; events: number; missed: number } | undefined {
+    return this.reader?.stats;
+  }
+
+  /** Name of this process in events: its worker's name once it runs one. */
+  nameAs(name: string): void {
+    if (this.origin.name.startsWith('tasks@')) this.origin.name = name;
+  }
+
+  /** Publishes every signal from now on, listener or not (Celery's `-E`); returns the undo. */
+  emitAlways(): () => void {
+    this.alwaysEmit++;
+    this.syncTaps();
+    let undone = false;
+    return () => {
+      if (undone) return;
+      undone = true;
+      this.alwaysEmit--;
+      this.syncTaps();
+    };
+  }
+
+  /** Whether some listener wants this send. */
+  wants(signal: string, sender: string): boolean {
+    return this.alwaysEmit > 0 || this.interests.wants(signal, sender);
+  }
+
+  /** Writes one event to the stream (its payload in travelling form). */
+  publish(signal: string, sender: string, payload: object): void {
+    let json: string;
+    try {
+      json = encodeEvent({ signal, type: null, sender, origin: this.origin, timestamp: Date.now(), seq: this.seq + 1, payload: toRemotePayload(payload) });
+    } catch (thrown) {
+      tasksLogger().warn(`Events of ${this.prefix}: ${signal} from ${sender} can not travel (${toError(thrown).message}); not published.`);
+      return;
+    }
+    this.seq++;
+    this.commands.xadd(this.key, 'MAXLEN', '~', this.maxLength, '*', 'e', json).then(
+      () => (this.publishErrorLogged = false),
+      (thrown: unknown) => {
+        if (this.publishErrorLogged) return;
+        this.publishErrorLogged = true;
+        tasksLogger().warn(`Events of ${this.prefix}: could not publish (${toError(thrown).message}); events are lost until Redis answers again.`);
+      },
+    );
+  }
+
+  /**
+   * Registers interests under `entry` (replacing what it had) and waits until every
+   * node acknowledged, so sends they make from now on are published.
+   */
+  async listen(entry: string, interests: readonly ClusterInterest[]): Promise<void> {
+    this.ownEntries.set(entry, [...interests]);
+    await this.writeEntry(entry, interests);
+    await this.announce();
+  }
+
+  /** Removes a registration made with {@link listen}. */
+  async unlisten(entry: string): Promise<void> {
+    if (!this.ownEntries.delete(entry)) return;
+    await this.commands.hdel(tasksKeys.listeners(this.prefix), this.entryField(entry));
+    await this.announce();
+  }
+
+  /** Makes `worker` answer control requests; returns the undo. */
+  addWorker(worker: ControlledWorker): () => void {
+    this.workers.add(worker);
+    return () => this.workers.delete(worker);
+  }
+
+  /**
+   * Sends a control request and gathers the workers' answers until every node
+   * replied or `timeoutMs` passed.
+   */
+  async request(command: ControlCommand, options: { worker?: string; timeoutMs?: number } = {}): Promise<WorkerAnswer[]> {
+    const id = randomUUID();
+    const request: ControlRequest = { ...command, kind: 'control', id, replyTo: this.origin.id, ...(options.worker === undefined ? {} : { worker: options.worker }) };
+    return this.gather(id, JSON.stringify(request), options.timeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS);
+  }
+
+  private async announce(): Promise<void> {
+    const id = randomUUID();
+    await this.gather(id, JSON.stringify({ kind: 'interest', id, replyTo: this.origin.id }), DEFAULT_REPLY_TIMEOUT_MS);
+  }
+
+  private async gather(id: string, message: string, timeoutMs: number): Promise<WorkerAnswer[]> {
+    const answers: WorkerAnswer[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const finished = new Promise<void>((resolve) => {
+      this.pending.set(id, { answers, expected: Number.POSITIVE_INFINITY, received: 0, done: resolve });
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    try {
+      // Every node's bus subscriber gets it, this one's included: that many replies are due.
+      const receivers = await this.commands.publish(tasksKeys.bus(this.prefix), message);
+      const pending = this.pending.get(id)!;
+      pending.expected = receivers;
+      if (pending.received >= receivers) pending.done();
+      await finished;
+    } finally {
+      clearTimeout(timer);
+      this.pending.delete(id);
+    }
+    return answers;
+  }
+
+  private onMessage(channel: string, message: string): void {
+    if (channel !== tasksKeys.bus(this.prefix)) return this.onReply(message);
+    const parsed = parseBusMessage(message);
+    if (typeof parsed === 'string') {
+      tasksLogger().warn(`Ignored a message on ${channel}: ${parsed}.`);
+      return;
+    }
+    void this.handle(parsed).catch((thrown: unknown) => {
+      const error = toError(thrown);
+      tasksLogger().error(`Handling a ${parsed.kind} message on ${channel} failed: ${error.message}`, error.stack);
+    });
+  }
+
+  private async handle(message: BusMessage): Promise<void> {
+    const answers: WorkerAnswer[] = [];
+    if (message.kind === 'interest') {
+      await this.reloadListeners();
+    } else {
+      for (const worker of this.workers) {
+        if (message.worker !== undefined && message.worker !== worker.name) continue;
+        const who = { worker: worker.name, hostname: this.origin.hostname, pid: this.origin.pid };
+        try {
+          answers.push({ ...who, ok: true, value: await worker.answer(message) });
+        } catch (thrown) {
+          answers.push({ ...who, ok: false, error: toError(thrown).message });
+        }
+      }
+    }
+    await this.commands.publish(tasksKeys.replies(this.prefix, message.replyTo), JSON.stringify({ kind: 'reply', id: message.id, answers }));
+  }
+
+  private onReply(message: string): void {
+    const reply = parseNodeReply(message);
+    if (!reply) {
+      tasksLogger().warn(`Ignored a malformed reply on ${tasksKeys.replies(this.prefix, this.origin.id)}.`);
+      return;
+    }
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    const receivedAt = Date.now();
+    for (const answer of reply.answers) pending.answers.push({ ...answer, receivedAt });
+    if (++pending.received >= pending.expected) pending.done();
+  }
+
+  /** Reads every listener's entry, drops stale ones, and taps the signals wanted. */
+  private async reloadListeners(): Promise<void> {
+    const entries = await this.commands.hgetall(tasksKeys.listeners(this.prefix));
+    const now = Date.now();
+    const interests = new EventInterests();
+    const stale: string[] = [];
+    for (const [field, json] of Object.entries(entries)) {
+      const entry = parseListenerEntry(json);
+      if (!entry || entry.until < now) stale.push(field);
+      else entry.interests.forEach((interest) => interests.add(interest));
+    }
+    if (stale.length > 0) await this.commands.hdel(tasksKeys.listeners(this.prefix), ...stale);
+    this.interests = interests;
+    this.syncTaps();
+  }
+
+  private syncTaps(): void {
+    for (const signal of definedSignals()) {
+      const wanted = this.alwaysEmit > 0 || this.interests.mayWant(signal.name);
+      const untap = this.taps.get(signal.name);
+      if (wanted && !untap) {
+        this.taps.set(
+          signal.name,
+          signal.addTap((tapped, sender, payload) => {
+            if (this.wants(tapped.name, sender)) this.publish(tapped.name, sender, payload);
+          }),
+        );
+      } else if (!wanted && untap) {
+        untap();
+        this.taps.delete(signal.name);
+      }
+    }
+  }
+
+  /** Registers (or withdraws) what this process's cluster receivers want, and reads the stream while they want something. */
+  private syncReceivers(): Promise<void> {
+    this.syncing = this.syncing.then(async () => {
+      if (this.closed) return;
+      const interests = localClusterInterests();
+      if (interests.length === 0) {
+        await this.unlisten('receivers');
+        return;
+      }
+      await this.startReader();
+      await this.listen('receivers', interests);
+    }).catch((thrown: unknown) => tasksLogger().warn(`Events of ${this.prefix}: could not register this process's cluster receivers (${toError(thrown).message}).`));
+    return this.syncing;
+  }
+
+  private startReader(): Promise<void> {
+    this.readerStarting ??= (async () => {
+      const connection = createRedis(this.options, 'blocking', `events:${this.origin.id}`);
+      const reader = new EventReader(connection, this.key, (event) => this.deliver(event), `Events of ${this.prefix}`);
+      this.reader = reader;
+      await reader.start('now');
+    })();
+    return this.readerStarting;
+  }
+
+  private deliver(event: TaskEvent): Promise<void> | undefined {
+    const signal = findSignal(event.signal);
+    if (!signal) return undefined;
+    const fromThisProcess = event.origin.pid === this.origin.pid && event.origin.hostname === this.origin.hostname;
+    const remote = Object.assign({}, event.payload, { signal: event.signal, sender: event.sender, origin: event.origin, timestamp: event.timestamp });
+    return signal.deliverRemote(remote as unknown as RemoteSignalEventOf<object>, fromThisProcess);
+  }
+
+  private async refresh(): Promise<void> {
+    for (const [entry, interests] of this.ownEntries) await this.writeEntry(entry, interests);
+    await this.reloadListeners();
+  }
+
+  private async writeEntry(entry: string, interests: readonly ClusterInterest[]): Promise<void> {
+    await this.commands.hset(tasksKeys.listeners(this.prefix), this.entryField(entry), JSON.stringify({ until: Date.now() + LISTENER_TTL_MS, interests }));
+  }
+
+  private entryField(entry: string): string {
+    return `${this.origin.id}:${entry}`;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    this.stopWatching();
+    for (const untap of this.taps.values()) untap();
+    this.taps.clear();
+    await this.syncing;
+    if (this.ownEntries.size > 0 && this.commands.status === 'ready') {
+      await this.commands.hdel(tasksKeys.listeners(this.prefix), ...[...this.ownEntries.keys()].map((e) => this.entryField(e))).catch(() => undefined);
+    }
+    this.ownEntries.clear();
+    await this.reader?.close();
+    this.subscriber.disconnect();
+    await this.commands.quit().catch(() => this.commands.disconnect());
+  }
+}

@@ -1,0 +1,111 @@
+import type { EventOrigin, RemotePayload, SignalMap, SignalName } from '@tasks/core';
+
+/** Celery's event names, as `celery events` and Flower know them. */
+export type CeleryEventName =
+  | 'task-sent'
+  | 'task-received'
+  | 'task-started'
+  | 'task-succeeded'
+  | 'task-failed'
+  | 'task-retried'
+  | 'task-revoked'
+  | 'task-rejected'
+  | 'worker-online'
+  | 'worker-heartbeat'
+  | 'worker-offline';
+
+/** The Celery event name of each signal that has one; other signals travel with `type: null`. */
+export const CELERY_EVENT_NAMES: Readonly<Record<string, CeleryEventName>> = {
+  after_task_publish: 'task-sent',
+  task_received: 'task-received',
+  task_prerun: 'task-started',
+  task_success: 'task-succeeded',
+  task_failure: 'task-failed',
+  task_retry: 'task-retried',
+  task_revoked: 'task-revoked',
+  task_rejected: 'task-rejected',
+  worker_ready: 'worker-online',
+  worker_heartbeat: 'worker-heartbeat',
+  worker_shutdown: 'worker-offline',
+};
+
+/** Name under which heartbeats travel: they are not a signal of the process, only an event. */
+export const WORKER_HEARTBEAT = 'worker_heartbeat';
+
+/** What a `worker-heartbeat` event (every 2 s per worker) carries. */
+export interface WorkerHeartbeatPayload {
+  readonly queues: readonly string[];
+  readonly concurrency: number;
+  /** Tasks running now. */
+  readonly active: number;
+  /** Tasks finished since the worker started, whatever their outcome. */
+  readonly processed: number;
+  /** Node's `os.loadavg()`. */
+  readonly loadavg: readonly number[];
+}
+
+/** One event of the stream, for signal `Name` with payload `Payload`. */
+export interface TaskEventOf<Name extends string, Payload> {
+  /** Stream entry id (`<ms>-<n>`): the point to resume reading after this event. */
+  readonly id: string;
+  /** The signal that was sent (`task_success`, a custom cluster signal…), or `worker_heartbeat`. */
+  readonly signal: Name;
+  /** Celery's event name (`task-succeeded`…), or `null` for a signal Celery has no event for. */
+  readonly type: CeleryEventName | null;
+  /** The sender: the task name for task signals, the worker's name for worker signals. */
+  readonly sender: string;
+  /** The process that sent it. */
+  readonly origin: EventOrigin;
+  /** When it was sent (epoch ms, the sender's clock). */
+  readonly timestamp: number;
+  /** Number of this event among those its process published, from 1: a jump means missed events. */
+  readonly seq: number;
+  /** The signal's payload as it travels: no `context`/`request`, errors as `{ name, message, stack }`. */
+  readonly payload: Payload;
+}
+
+/**
+ * An event read from the stream: a built-in or `SignalMap` signal with its typed
+ * payload, or a heartbeat. Narrow it on `signal` (or on `type`).
+ *
+ * @example
+ * if (event.signal === 'task_failure') console.log(event.payload.taskId, event.payload.error.message);
+ */
+export type TaskEvent =
+  | { [Name in SignalName]: TaskEventOf<Name, RemotePayload<SignalMap[Name]>> }[SignalName]
+  | TaskEventOf<typeof WORKER_HEARTBEAT, WorkerHeartbeatPayload>;
+
+/** The one field of a stream entry: the event as JSON. */
+export const EVENT_FIELD = 'e';
+
+/** What is written in the stream (the event without its id, which Redis assigns). */
+export type EventRecord = Omit<TaskEventOf<string, Record<string, unknown>>, 'id'>;
+
+/** The JSON of one stream entry. */
+export function encodeEvent(record: EventRecord): string {
+  return JSON.stringify(record, (_key, value: unknown) =>
+    // Errors nested where a payload keeps unknowns (`retval`) travel as their summary too.
+    value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value,
+  );
+}
+
+/** Reads one stream entry back; `undefined` for an entry that is not ours or is damaged. */
+export function decodeEvent(id: string, fields: readonly string[]): TaskEvent | undefined {
+  const json = fieldValue(fields, EVENT_FIELD);
+  if (json === undefined) return undefined;
+  let record: Partial<EventRecord>;
+  try {
+    record = JSON.parse(json) as Partial<EventRecord>;
+  } catch {
+    return undefined;
+  }
+  const { signal, sender, origin, timestamp, seq, payload } = record;
+  if (typeof signal !== 'string' || typeof sender !== 'string' || typeof timestamp !== 'number' || typeof seq !== 'number') return undefined;
+  if (typeof origin !== 'object' || origin === null || typeof payload !== 'object' || payload === null) return undefined;
+  return { id, signal, type: CELERY_EVENT_NAMES[signal] ?? null, sender, origin, timestamp, seq, payload } as TaskEvent;
+}
+
+function fieldValue(fields: readonly string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+}

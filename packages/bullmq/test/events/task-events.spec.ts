@@ -1,0 +1,102 @@
+import { BullmqExecutor, TaskEvents, type TaskEvent } from '../../src';
+import { ClusterProcesses } from '../cluster/support/cluster-processes';
+import { deleteKeys, REDIS_URL, uniquePrefix } from '../support/redis';
+
+/** Reads `events` until `done` accepts one, returning every event read (without ending the iteration, as `break` would). */
+async function readUntil(events: TaskEvents, done: (event: TaskEvent) => boolean): Promise<TaskEvent[]> {
+  const seen: TaskEvent[] = [];
+  const iterator = events[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) throw new Error(`The events ended before the one awaited; read: ${seen.map((e) => e.signal).join(', ')}`);
+    seen.push(next.value);
+    if (done(next.value)) return seen;
+  }
+}
+
+const taskIdOf = (event: TaskEvent): string | undefined => (event.payload as { taskId?: string }).taskId;
+
+describe('TaskEvents: the event stream as Celery events', () => {
+  const children = new ClusterProcesses();
+  let prefix: string;
+  let executor: BullmqExecutor | undefined;
+
+  beforeEach(() => (prefix = uniquePrefix('events')));
+  afterEach(async () => {
+    await executor?.close();
+    executor = undefined;
+    await children.killAll();
+    await deleteKeys(prefix);
+  });
+
+  it('yields one task\'s events in order across processes, with Celery names, origins and heartbeats', async () => {
+    const events = await TaskEvents.open({ connection: REDIS_URL, prefix });
+    const worker = await children.spawn({ prefix, name: 'w1', concurrency: 2 });
+    executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix });
+    const result = await executor.delay('cluster.add', 2, 3);
+
+    const seen = await readUntil(events, (e) => e.signal === 'task_postrun' && taskIdOf(e) === result.id);
+    const mine = seen.filter((e) => taskIdOf(e) === result.id);
+    expect(mine.map((e) => [e.signal, e.type])).toEqual([
+      ['before_task_publish', null],
+      ['after_task_publish', 'task-sent'],
+      ['task_received', 'task-received'],
+      ['task_prerun', 'task-started'],
+      ['task_success', 'task-succeeded'],
+      ['task_postrun', null],
+    ]);
+    expect(mine.slice(0, 2).every((e) => e.origin.pid === process.pid)).toBe(true);
+    expect(mine.slice(2).every((e) => e.origin.pid === worker.pid && e.origin.name === 'w1')).toBe(true);
+    const success = mine[4]!;
+    if (success.signal !== 'task_success') throw new Error('expected task_success');
+    expect(success.payload).toMatchObject({ taskId: result.id, args: [2, 3], result: 5 });
+    expect(typeof success.payload.runtimeMs).toBe('number');
+    expect(mine.every((e, i) => i === 0 || e.timestamp >= mine[i - 1]!.timestamp - 50)).toBe(true);
+    // task_received travels without its live request object.
+    expect(mine[2]!.payload).not.toHaveProperty('request');
+
+    const heartbeat = await readUntil(events, (e) => e.type === 'worker-heartbeat');
+    const beat = heartbeat[heartbeat.length - 1]!;
+    expect(beat).toMatchObject({ signal: 'worker_heartbeat', sender: 'w1', payload: { concurrency: 2, queues: ['default'] } });
+
+    const history = await TaskEvents.history({ connection: REDIS_URL, prefix });
+    expect(history.filter((e) => taskIdOf(e) === result.id).map((e) => e.id)).toEqual(mine.map((e) => e.id));
+    await events.close();
+    // Closed: the iteration is over.
+    await expect(events[Symbol.asyncIterator]().next()).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it('reads failures with the error as { name, message, stack }, and resumes from an event id', async () => {
+    const events = await TaskEvents.open({ connection: REDIS_URL, prefix });
+    await children.spawn({ prefix, name: 'w1', concurrency: 2 });
+    executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix });
+    const first = await executor.delay('cluster.add', 1, 1);
+    const untilFirst = await readUntil(events, (e) => e.signal === 'task_postrun' && taskIdOf(e) === first.id);
+    const resumeAfter = untilFirst[untilFirst.length - 1]!.id;
+    const unknown = await executor.delay('nobody.registered');
+    const failed = await readUntil(events, (e) => e.signal === 'task_unknown');
+    const event = failed[failed.length - 1]!;
+    if (event.signal !== 'task_unknown') throw new Error('expected task_unknown');
+    expect(event.payload).toMatchObject({ taskId: unknown.id, error: { name: 'UnknownTaskError', message: expect.stringContaining('nobody.registered') } });
+    expect(typeof event.payload.error.stack).toBe('string');
+    await events.close();
+
+    // A new reader resumes right after an id.
+    const resumed = await TaskEvents.open({ connection: REDIS_URL, prefix, from: resumeAfter });
+    const again = await readUntil(resumed, (e) => e.signal === 'task_unknown');
+    expect(again.map((e) => e.id)).toEqual(failed.map((e) => e.id));
+    await resumed.close();
+  });
+
+  it('publishes without listeners when a worker runs with events: true (Celery -E)', async () => {
+    await children.spawn({ prefix, name: 'w1', concurrency: 2, events: true });
+    executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix });
+    const result = await executor.delay('cluster.add', 1, 2);
+    await expect(result.get({ timeoutMs: 20_000 })).resolves.toBe(3);
+    const history = await TaskEvents.history({ connection: REDIS_URL, prefix });
+    const types = history.filter((e) => taskIdOf(e) === result.id).map((e) => e.type);
+    // The API process publishes nothing (nobody listens); the worker publishes all of its own.
+    expect(types).toEqual(['task-received', 'task-started', 'task-succeeded', null]);
+    expect(history.some((e) => e.type === 'worker-online' && e.sender === 'w1')).toBe(true);
+  });
+});
