@@ -4,6 +4,9 @@ import { BullmqExecutor } from '@tasks/bullmq';
 import { ClusterProcesses } from '../../bullmq/test/cluster/support/cluster-processes';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../../bullmq/test/support/redis';
 
+// Each case starts the bin several times, each a Node process of its own: slow on a busy machine.
+jest.setTimeout(120_000);
+
 /** The built bin, as users run it (`pnpm test` builds first). */
 const BIN = resolve(__dirname, '../dist/bin.js');
 
