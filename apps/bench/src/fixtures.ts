@@ -125,7 +125,7 @@ export async function startTaskWorker(
   prefix: string,
   concurrency: number,
   countdown: Countdown,
-  options: Pick<TaskWorkerOptions, 'telemetry'> = {},
+  options: Pick<TaskWorkerOptions, 'telemetry' | 'events'> = {},
 ): Promise<RunningWorker> {
   const offs = [
     taskPrerun.connect(() => countdown.start()),

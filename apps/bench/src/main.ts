@@ -10,6 +10,7 @@ import { writeJsonReport } from './report/write-json';
 import type { ScenarioResult } from './scenario';
 import { celeryInstalled, celeryScenarios } from './scenarios/celery';
 import { canvasScenarios } from './scenarios/canvas';
+import { clusterScenarios } from './scenarios/cluster';
 import { eagerScenario } from './scenarios/eager';
 import { enqueueScenarios } from './scenarios/enqueue';
 import { latencyScenarios } from './scenarios/latency';
@@ -35,6 +36,7 @@ const GROUPS: Record<string, Group> = {
   memory: memoryScenarios,
   telemetry: telemetryScenarios,
   canvas: canvasScenarios,
+  cluster: clusterScenarios,
 };
 
 async function main(): Promise<void> {

@@ -10,7 +10,7 @@ import type { BullmqConnectionOptions } from '../options';
 import { parseBusMessage, parseNodeReply, type BusMessage, type ControlCommand, type ControlRequest, type WorkerAnswer } from '../message/bus-message';
 import { EventInterests, parseListenerEntry } from '../events/event-interests';
 import { EventReader } from '../events/event-reader';
-import { encodeEvent, type TaskEvent } from '../events/task-event';
+import { BATCH_FIELD, encodeEvent, EVENT_FIELD, type TaskEvent } from '../events/task-event';
 
 /** Default cap of the event stream (entries; trimmed approximately, as Redis does cheaply). */
 export const DEFAULT_EVENTS_MAX_LENGTH = 10_000;
@@ -66,6 +66,8 @@ export class ClusterNode {
   private readonly timer: NodeJS.Timeout;
   private readonly stopWatching: () => void;
   private publishErrorLogged = false;
+  /** Events sent in this turn of the event loop, written together once it ends. */
+  private batch: string[] = [];
   private closed = false;
 
   private constructor(
@@ -163,7 +165,16 @@ export class ClusterNode {
       return;
     }
     this.seq++;
-    this.commands.xadd(this.key, 'MAXLEN', '~', this.maxLength, '*', 'e', json).then(
+    // One entry per turn of the event loop: a busy worker writes one command for many events.
+    if (this.batch.push(json) === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    this.batch = [];
+    const [field, value] = batch.length === 1 ? [EVENT_FIELD, batch[0]!] : [BATCH_FIELD, `[${batch.join(',')}]`];
+    this.commands.xadd(this.key, 'MAXLEN', '~', this.maxLength, '*', field, value).then(
       () => (this.publishErrorLogged = false),
       (thrown: unknown) => {
         if (this.publishErrorLogged) return;
@@ -362,6 +373,7 @@ export class ClusterNode {
     this.stopWatching();
     for (const untap of this.taps.values()) untap();
     this.taps.clear();
+    this.flush();
     await this.syncing;
     if (this.ownEntries.size > 0 && this.commands.status === 'ready') {
       await this.commands.hdel(tasksKeys.listeners(this.prefix), ...[...this.ownEntries.keys()].map((e) => this.entryField(e))).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { tasksLogger, toError } from '@tasks/core/internal';
 import type { RedisClient as Redis } from '../connection/redis-client';
-import { decodeEvent, type TaskEvent } from './task-event';
+import { decodeEntry, indexInEntry, splitEventId, type TaskEvent } from './task-event';
 
 /** Where a reader starts: `'now'` (only events written from now on), `'start'` (all the stream keeps), or an event id. */
 export type ReadFrom = 'now' | 'start' | string;
@@ -33,7 +33,12 @@ export interface ReaderStats {
 export class EventReader {
   readonly stats: ReaderStats = { reads: 0, events: 0, missed: 0 };
   private readonly lastSeq = new Map<string, number>();
+  /** Stream id XREAD reads after. */
   private position = '0-0';
+  /** Id of the last event handed over (an entry id, with `.index` inside a batch). */
+  private lastEvent = '0-0';
+  /** When starting inside a batch: the entry, and the last index already read in it. */
+  private skip: { entry: string; index: number } | undefined;
   private running: Promise<void> | undefined;
   private closed = false;
   private disconnectedAt: number | undefined;
@@ -59,15 +64,21 @@ export class EventReader {
     if (from === 'now') {
       const [last] = await this.connection.xrevrange(this.key, '+', '-', 'COUNT', 1);
       this.position = last?.[0] ?? '0-0';
+    } else if (from === 'start') {
+      this.position = '0-0';
     } else {
-      this.position = from === 'start' ? '0-0' : from;
+      const { entry, index } = splitEventId(from);
+      // Resuming inside a batch: read that entry again and skip what was read of it.
+      this.position = index >= 0 ? entryBefore(entry) : entry;
+      if (index >= 0) this.skip = { entry, index };
     }
+    this.lastEvent = this.position;
     this.running = this.loop();
   }
 
   /** The id of the last event read: where a new reader would resume. */
   get lastId(): string {
-    return this.position;
+    return this.lastEvent;
   }
 
   /** Stops reading and closes the connection. */
@@ -95,15 +106,19 @@ export class EventReader {
       let missed = 0;
       for (const [id, fields] of entries) {
         this.position = id;
-        const event = decodeEvent(id, fields);
-        if (!event) continue;
-        missed += this.sequenceGap(event);
-        this.stats.events++;
-        try {
-          await this.handle(event);
-        } catch (thrown) {
-          const error = toError(thrown);
-          tasksLogger().error(`${this.describe}: handling event ${id} failed: ${error.message}`, error.stack);
+        const skip = this.skip?.entry === id ? this.skip.index : -1;
+        this.skip = undefined;
+        for (const event of decodeEntry(id, fields)) {
+          if (indexInEntry(event.id) <= skip) continue;
+          missed += this.sequenceGap(event);
+          this.stats.events++;
+          this.lastEvent = event.id;
+          try {
+            await this.handle(event);
+          } catch (thrown) {
+            const error = toError(thrown);
+            tasksLogger().error(`${this.describe}: handling event ${event.id} failed: ${error.message}`, error.stack);
+          }
         }
       }
       this.stats.missed += missed;
@@ -145,4 +160,11 @@ export class EventReader {
       this.connection.once('end', done);
     });
   }
+}
+
+/** The greatest stream id below `entry` (`<ms>-<n>`), so that XREAD after it returns `entry` again. */
+export function entryBefore(entry: string): string {
+  const [ms, seq] = entry.split('-').map((part) => BigInt(part));
+  if (seq === undefined || ms === undefined) return entry;
+  return seq > 0n ? `${ms}-${seq - 1n}` : `${ms - 1n}-18446744073709551615`;
 }

@@ -46,7 +46,10 @@ export interface WorkerHeartbeatPayload {
 
 /** One event of the stream, for signal `Name` with payload `Payload`. */
 export interface TaskEventOf<Name extends string, Payload> {
-  /** Stream entry id (`<ms>-<n>`): the point to resume reading after this event. */
+  /**
+   * Where this event sits in the stream: its entry's id (`<ms>-<n>`), followed by
+   * `.<index>` when the entry holds several events. Pass it as `from` to resume after it.
+   */
   readonly id: string;
   /** The signal that was sent (`task_success`, a custom cluster signal…), or `worker_heartbeat`. */
   readonly signal: Name;
@@ -75,8 +78,10 @@ export type TaskEvent =
   | { [Name in SignalName]: TaskEventOf<Name, RemotePayload<SignalMap[Name]>> }[SignalName]
   | TaskEventOf<typeof WORKER_HEARTBEAT, WorkerHeartbeatPayload>;
 
-/** The one field of a stream entry: the event as JSON. */
+/** Field of a stream entry that holds one event, as JSON. */
 export const EVENT_FIELD = 'e';
+/** Field of a stream entry that holds several events (sent in one turn of the sender's event loop), as a JSON array. */
+export const BATCH_FIELD = 'b';
 
 /** What is written in the stream (the event without its id, which Redis assigns). */
 export type EventRecord = Omit<TaskEventOf<string, Record<string, unknown>>, 'id'>;
@@ -89,16 +94,38 @@ export function encodeEvent(record: EventRecord): string {
   );
 }
 
-/** Reads one stream entry back; `undefined` for an entry that is not ours or is damaged. */
-export function decodeEvent(id: string, fields: readonly string[]): TaskEvent | undefined {
-  const json = fieldValue(fields, EVENT_FIELD);
-  if (json === undefined) return undefined;
-  let record: Partial<EventRecord>;
+/** Reads one stream entry back: its events, none for an entry that is not ours or is damaged. */
+export function decodeEntry(id: string, fields: readonly string[]): TaskEvent[] {
+  const single = fieldValue(fields, EVENT_FIELD);
+  const batch = single === undefined ? fieldValue(fields, BATCH_FIELD) : undefined;
+  let records: unknown[];
   try {
-    record = JSON.parse(json) as Partial<EventRecord>;
+    records = single !== undefined ? [JSON.parse(single)] : batch !== undefined ? (JSON.parse(batch) as unknown[]) : [];
   } catch {
-    return undefined;
+    return [];
   }
+  if (!Array.isArray(records)) return [];
+  const events: TaskEvent[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const event = toEvent(single !== undefined ? id : `${id}.${i}`, records[i] as Partial<EventRecord>);
+    if (event) events.push(event);
+  }
+  return events;
+}
+
+/** Splits an event id into its entry's id and its index in the entry (-1 for a whole entry). */
+export function splitEventId(eventId: string): { entry: string; index: number } {
+  const dot = eventId.indexOf('.');
+  return dot < 0 ? { entry: eventId, index: -1 } : { entry: eventId.slice(0, dot), index: Number(eventId.slice(dot + 1)) };
+}
+
+/** The index of an event in its entry (0 for an entry of one event). */
+export function indexInEntry(eventId: string): number {
+  return Math.max(0, splitEventId(eventId).index);
+}
+
+function toEvent(id: string, record: Partial<EventRecord> | null): TaskEvent | undefined {
+  if (typeof record !== 'object' || record === null) return undefined;
   const { signal, sender, origin, timestamp, seq, payload } = record;
   if (typeof signal !== 'string' || typeof sender !== 'string' || typeof timestamp !== 'number' || typeof seq !== 'number') return undefined;
   if (typeof origin !== 'object' || origin === null || typeof payload !== 'object' || payload === null) return undefined;

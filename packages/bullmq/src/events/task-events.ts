@@ -6,7 +6,7 @@ import { tasksKeys } from '../keys';
 import type { BullmqConnectionOptions } from '../options';
 import { EVERY_SIGNAL } from './event-interests';
 import { EventReader, type ReadFrom, type ReaderStats } from './event-reader';
-import { decodeEvent, type TaskEvent } from './task-event';
+import { decodeEntry, splitEventId, type TaskEvent } from './task-event';
 
 /** Options of {@link TaskEvents.open}. */
 export interface TaskEventsOptions extends BullmqConnectionOptions {
@@ -76,9 +76,12 @@ export class TaskEvents implements AsyncIterable<TaskEvent> {
     const node = await ClusterNode.acquire(options);
     try {
       const key = tasksKeys.events(options.prefix ?? BULLMQ_DEFAULTS.prefix);
-      const start = options.from === undefined ? '-' : `(${options.from}`;
+      const after = options.from === undefined ? undefined : splitEventId(options.from);
+      // After an event inside a batch, that entry is read again and its first events skipped.
+      const start = after === undefined ? '-' : after.index >= 0 ? after.entry : `(${after.entry}`;
       const entries = await node.commands.xrange(key, start, '+', 'COUNT', options.count ?? 10_000);
-      return entries.flatMap(([id, fields]) => decodeEvent(id, fields) ?? []);
+      const events = entries.flatMap(([id, fields]) => decodeEntry(id, fields));
+      return after === undefined || after.index < 0 ? events : events.filter((e) => splitEventId(e.id).entry !== after.entry || splitEventId(e.id).index > after.index);
     } finally {
       await node.release();
     }

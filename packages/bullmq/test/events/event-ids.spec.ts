@@ -1,0 +1,33 @@
+import { entryBefore } from '../../src/events/event-reader';
+import { decodeEntry, encodeEvent, splitEventId, type EventRecord } from '../../src/events/task-event';
+
+const record = (seq: number): EventRecord => ({
+  signal: 'task_success', type: null, sender: 't', origin: { name: 'w', hostname: 'h', pid: 1, id: 'x' }, timestamp: 1, seq, payload: { taskId: `t${seq}` },
+});
+
+describe('event ids and stream entries', () => {
+  it('gives an entry of one event the entry id, and each event of a batch the entry id and its index', () => {
+    expect(decodeEntry('5-0', ['e', encodeEvent(record(1))]).map((e) => [e.id, e.type, e.seq])).toEqual([['5-0', 'task-succeeded', 1]]);
+    const batch = `[${[record(2), record(3)].map(encodeEvent).join(',')}]`;
+    expect(decodeEntry('6-1', ['b', batch]).map((e) => e.id)).toEqual(['6-1.0', '6-1.1']);
+    expect(splitEventId('6-1.1')).toEqual({ entry: '6-1', index: 1 });
+    expect(splitEventId('6-1')).toEqual({ entry: '6-1', index: -1 });
+  });
+
+  it('skips entries that are not events, and damaged events', () => {
+    expect(decodeEntry('1-0', ['other', 'x'])).toEqual([]);
+    expect(decodeEntry('1-0', ['e', '{not json'])).toEqual([]);
+    expect(decodeEntry('1-0', ['b', `[${encodeEvent(record(1))},{"signal":3}]`]).map((e) => e.id)).toEqual(['1-0.0']);
+  });
+
+  it('finds the stream id just before an entry, to read that entry again', () => {
+    expect(entryBefore('1700000000000-3')).toBe('1700000000000-2');
+    expect(entryBefore('1700000000000-0')).toBe('1699999999999-18446744073709551615');
+  });
+
+  it('summarises errors nested where a payload keeps unknowns', () => {
+    const error = new TypeError('bad');
+    const [event] = decodeEntry('2-0', ['e', encodeEvent({ ...record(1), signal: 'task_postrun', payload: { retval: error } })]);
+    expect(event!.payload).toEqual({ retval: { name: 'TypeError', message: 'bad', stack: error.stack } });
+  });
+});
