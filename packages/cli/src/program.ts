@@ -82,7 +82,7 @@ function buildProgram(action: (handler: Handler) => (...args: unknown[]) => Prom
   program
     .command('call <name> [json-args]')
     .description('publish a task; json-args is a JSON array of arguments')
-    .option('--queue <queue>', 'queue to publish to')
+    .option('--queue <queue>', "queue to publish to (default: the task's queue, as the workers report it)")
     .option('--delay <ms>', 'start no earlier than this many milliseconds from now')
     .option('--wait', 'wait for the result and print it (up to --timeout, default 30 s)')
     .action(action(call as Handler));

@@ -56,6 +56,8 @@ export interface WorkerEntry {
   hostname: string;
   pid: number;
   queues: readonly string[];
+  /** The tasks it runs, each with its queue: where a client that does not know a task publishes it. */
+  tasks: Readonly<Record<string, string>>;
   concurrency: number;
   active: number;
   processed: number;
@@ -174,12 +176,13 @@ export class WorkerRemote implements ControlledWorker {
   }
 
   private async beat(): Promise<void> {
-    const { activity } = this.worker;
+    const { activity, registry } = this.worker;
     const entry: WorkerEntry = {
       name: this.worker.name,
       hostname: this.node.origin.hostname,
       pid: process.pid,
       queues: this.worker.queues,
+      tasks: Object.fromEntries(registry.names().map((name) => [name, registry.get(name)!.options.queue])),
       concurrency: this.worker.concurrency(),
       active: activity.activeCount,
       processed: activity.processed,

@@ -14,8 +14,7 @@ export interface CallOptions {
 /** `tasks call <name> [json-args]`: publishes a task, and with `--wait` prints its result. */
 export async function call(context: CliContext, name: string, jsonArgs: string | undefined, options: CallOptions): Promise<void> {
   const args = parseArgs(jsonArgs);
-  const publish: PublishOptions = {};
-  if (options.queue !== undefined) publish.queue = options.queue;
+  const publish: PublishOptions = { queue: options.queue ?? (await queueOf(context, name)) };
   if (options.delay !== undefined) {
     const delayMs = Number(options.delay);
     if (!Number.isFinite(delayMs) || delayMs < 0) throw new UsageError(`--delay must be a number of milliseconds, got '${options.delay}'.`);
@@ -38,6 +37,15 @@ export async function printOutcome(context: CliContext, result: AsyncResult, tim
 
 export function waitMs(context: CliContext): number {
   return context.timeoutGiven ? context.timeoutMs : DEFAULT_WAIT_MS;
+}
+
+/** The queue the workers take `name` from, as their heartbeats say; `default` when none runs it. */
+async function queueOf(context: CliContext, name: string): Promise<string> {
+  const workers = await context.tasksControl().workers();
+  const queue = workers.map((worker) => worker.tasks?.[name]).find((found) => found !== undefined);
+  if (queue !== undefined) return queue;
+  context.printer.note(`No worker heartbeats with task '${name}'; publishing it to queue 'default' (give --queue to choose).`);
+  return 'default';
 }
 
 function parseArgs(json: string | undefined): unknown[] {
