@@ -10,12 +10,15 @@ import type { BullmqConnectionOptions } from '../options';
 import { parseBusMessage, parseNodeReply, type BusMessage, type ControlCommand, type ControlRequest, type WorkerAnswer } from '../message/bus-message';
 import { EventInterests, parseListenerEntry } from '../events/event-interests';
 import { EventReader } from '../events/event-reader';
+import { settlesWithin } from '../worker/drain-deadline';
 import { BATCH_FIELD, encodeEvent, EVENT_FIELD, type TaskEvent } from '../events/task-event';
 
 /** Default cap of the event stream (entries; trimmed approximately, as Redis does cheaply). */
 export const DEFAULT_EVENTS_MAX_LENGTH = 10_000;
 /** A listener entry lives this long unless refreshed; refreshed every third of it. */
 const LISTENER_TTL_MS = 15_000;
+/** With Redis away or paused, how long closing waits for each last command before dropping the connection. */
+const CLOSE_WAIT_MS = 1000;
 /** Default time to gather replies. */
 export const DEFAULT_REPLY_TIMEOUT_MS = 1000;
 
@@ -374,13 +377,15 @@ export class ClusterNode {
     for (const untap of this.taps.values()) untap();
     this.taps.clear();
     this.flush();
-    await this.syncing;
+    // Each step is bounded: a close must end within the drain budget even with Redis paused.
+    await settlesWithin(this.syncing, CLOSE_WAIT_MS);
     if (this.ownEntries.size > 0 && this.commands.status === 'ready') {
-      await this.commands.hdel(tasksKeys.listeners(this.prefix), ...[...this.ownEntries.keys()].map((e) => this.entryField(e))).catch(() => undefined);
+      await settlesWithin(this.commands.hdel(tasksKeys.listeners(this.prefix), ...[...this.ownEntries.keys()].map((e) => this.entryField(e))), CLOSE_WAIT_MS);
     }
     this.ownEntries.clear();
-    await this.reader?.close();
+    await settlesWithin(this.reader?.close() ?? Promise.resolve(), CLOSE_WAIT_MS);
     this.subscriber.disconnect();
-    await this.commands.quit().catch(() => this.commands.disconnect());
+    await settlesWithin(this.commands.quit(), CLOSE_WAIT_MS);
+    this.commands.disconnect();
   }
 }

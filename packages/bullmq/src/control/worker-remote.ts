@@ -6,6 +6,7 @@ import { WORKER_HEARTBEAT, type WorkerHeartbeatPayload } from '../events/task-ev
 import { tasksKeys } from '../keys';
 import type { BullmqConnectionOptions } from '../options';
 import type { ControlCommand, InspectWhat } from '../message/bus-message';
+import { settlesWithin } from '../worker/drain-deadline';
 import type { HeldTask, WorkerActivity } from './worker-activity';
 
 /** Heartbeats, as Celery's: every 2 s. */
@@ -118,7 +119,8 @@ export class WorkerRemote implements ControlledWorker {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.undo.splice(0).forEach((undo) => undo());
-    await this.node.commands.hdel(tasksKeys.workers(this.worker.prefix), this.worker.name).catch(() => undefined);
+    // Bounded: with Redis paused the entry is left to age (its heartbeat stops), the close goes on.
+    await settlesWithin(this.node.commands.hdel(tasksKeys.workers(this.worker.prefix), this.worker.name), 1000);
     await this.node.release();
   }
 
