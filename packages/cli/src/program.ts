@@ -6,6 +6,7 @@ import { ping } from './commands/ping';
 import { purge } from './commands/purge';
 import { result } from './commands/result';
 import { revoke } from './commands/revoke';
+import { listSchedules } from './commands/schedules';
 import { workers } from './commands/workers';
 import { CliContext, DEFAULT_TIMEOUT_MS, type GlobalOptions } from './context';
 import { NothingAnsweredError } from './errors/nothing-answered.error';
@@ -101,6 +102,12 @@ function buildProgram(action: (handler: Handler) => (...args: unknown[]) => Prom
     .description('delete every waiting and delayed task of a queue')
     .option('--yes', 'confirm the deletion')
     .action(action(purge as Handler));
+  program
+    .command('schedules')
+    .description('periodic tasks')
+    .command('list')
+    .description('the schedules of the prefix, with their next and last ticks')
+    .action(action(listSchedules as Handler));
   return program;
 }
 

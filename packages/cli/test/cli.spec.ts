@@ -124,6 +124,17 @@ describe('the tasks command, against Redis and a worker process', () => {
     expect(human[4]).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  task-succeeded\\s+cluster.add  ${result.id}  w1 \\(\\d+\\)  result 9, \\d+ ms$`));
   });
 
+  it('schedules list shows the periodic tasks with their next tick', async () => {
+    executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix });
+    await executor.schedules.upsert('digest-42', { task: 'cluster.add', every: '1h', args: [1, 2] });
+    const json = await tasks(['schedules', 'list', '--prefix', prefix, '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ id: 'digest-42', task: 'cluster.add', every: 3_600_000, args: [1, 2], source: 'runtime' })]);
+    const table = await tasks(['schedules', 'list', '--prefix', prefix]);
+    expect(table.stdout).toMatch(/^ID\s+TASK\s+SCHEDULE\s+ARGS\s+QUEUE\s+SOURCE\s+NEXT\s+LAST\n/);
+    expect(table.stdout).toMatch(/digest-42\s+cluster.add\s+every 1.0 h\s+\[1,2\]\s+default\s+runtime\s+\d{4}-\d\d-\d\dT[\d:.]+Z \(in [^)]+\)\s+-/);
+  });
+
   it('exits 3 when no worker answers, 2 on a usage error naming the problem, 1 when Redis is unreachable', async () => {
     const nobody = await tasks(['ping', '--prefix', prefix, '--timeout', '200']);
     expect(nobody).toMatchObject({ code: 3, stdout: '', stderr: 'No worker answered within 200 ms.\n' });
