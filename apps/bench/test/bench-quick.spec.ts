@@ -41,6 +41,9 @@ const EXPECTED_ROWS = [
   'group-1000',
   'chain-10-latency',
   'chord-1000',
+  'process-c50-events',
+  'cluster-signal-latency',
+  'cluster-signal-latency-p50',
 ];
 
 // Runs the real quick mode against the local Redis, so the bench can not rot.

@@ -24,6 +24,8 @@ const benchPing = defineSignal<{ sentAt: number }>('bench_cluster_ping', { scope
  *   against a raw PUBLISH → SUBSCRIBE round trip between two connections.
  */
 export async function clusterScenarios(config: BenchConfig): Promise<ScenarioResult[]> {
+  // A smoke run checks the rows' shape: one round is enough there.
+  const rounds = config.mode === 'quick' ? 1 : config.rounds;
   const off = () => drain('events-off', fillTasks, (prefix, concurrency, countdown) => startTaskWorker(prefix, concurrency, countdown), CONCURRENCY, config.processTasks);
   const on = () =>
     drain('events-on', fillTasks, async (prefix, concurrency, countdown) => {
@@ -37,10 +39,10 @@ export async function clusterScenarios(config: BenchConfig): Promise<ScenarioRes
         },
       };
     }, CONCURRENCY, config.processTasks);
-  const events = metric(await alternate(config.rounds, off, on), 'rate');
+  const events = metric(await alternate(rounds, off, on), 'rate');
 
   const latency = await alternate(
-    config.rounds,
+    rounds,
     () => rawRoundTrips(config.latencySamples),
     () => signalRoundTrips(config.latencySamples),
   );
