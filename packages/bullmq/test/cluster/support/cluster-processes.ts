@@ -13,6 +13,7 @@ export class ClusterProcess {
   readonly exited: Promise<unknown>;
   private readonly waiters = new Set<{ match: (m: ClusterMessage) => boolean; resolve: (m: ClusterMessage) => void }>();
   private output = '';
+  private readonly outputWaiters = new Set<() => void>();
 
   constructor(
     readonly name: string,
@@ -26,7 +27,10 @@ export class ClusterProcess {
         waiter.resolve(message);
       }
     });
-    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-8000));
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString()).slice(-8000);
+      this.outputWaiters.forEach((check) => check());
+    };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     this.exited = new Promise((done) => child.once('exit', done));
@@ -49,6 +53,21 @@ export class ClusterProcess {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${this.name} did not report ${kind} within ${WAIT_LIMIT_MS} ms. Output:\n${this.output}`)), WAIT_LIMIT_MS);
       this.waiters.add({ match: accept, resolve: (m) => (clearTimeout(timer), resolve(m as Extract<ClusterMessage, { kind: Kind }>)) });
+    });
+  }
+
+  /** Resolves once the output so far matches `pattern` (what the child logged reaches the parent on its own schedule). */
+  waitForOutput(pattern: RegExp): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name} did not log ${pattern} within ${WAIT_LIMIT_MS} ms. Output:\n${this.output}`)), WAIT_LIMIT_MS);
+      const check = () => {
+        if (!pattern.test(this.output)) return;
+        clearTimeout(timer);
+        this.outputWaiters.delete(check);
+        resolve();
+      };
+      this.outputWaiters.add(check);
+      check();
     });
   }
 
