@@ -2,7 +2,8 @@
 // A report that is missing or unreadable counts as one failed test: a run that crashed
 // before reporting (a failed build, a killed process) must not read as a pass.
 // Exits 1 when a report is missing or ran no test.
-const { readFileSync } = require('node:fs');
+/* global process, console */
+import { readFileSync } from 'node:fs';
 
 let passed = 0;
 let failed = 0;
