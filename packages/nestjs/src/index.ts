@@ -6,4 +6,4 @@ export type { TaskDefaults, TasksModuleOptions, TasksWorkerOptions } from './tas
 export { SignalBus } from './signal-bus.service';
 export { TaskClient } from './task-client.service';
 export type { TaskArgs, TaskClass, TaskMethodName, TaskRef, TaskResult } from './task-ref';
-export { NotATaskError, TasksNotReadyError } from './errors';
+export { DuplicateTasksModuleError, NotATaskError, TasksNotReadyError } from './errors';

@@ -4,6 +4,7 @@ import { SignalBus } from './signal-bus.service';
 import { TaskClient } from './task-client.service';
 import { TASKS_OPTIONS } from './tasks.constants';
 import { TasksExplorer } from './tasks.explorer';
+import { TasksImportCheck, withImportSite } from './tasks.import-check';
 import { TasksLifecycle } from './tasks.lifecycle';
 import { ConfigurableTasksModule, TASKS_MODULE_OPTIONS, type TasksModuleAsyncOptions } from './tasks.module-definition';
 import { resolveTasksOptions, type TasksModuleOptions } from './tasks.options';
@@ -48,6 +49,7 @@ import { TasksRuntime } from './tasks.runtime';
     { provide: TASKS_OPTIONS, useFactory: resolveTasksOptions, inject: [TASKS_MODULE_OPTIONS] },
     TasksRuntime,
     TasksExplorer,
+    TasksImportCheck,
     TasksLifecycle,
     TaskClient,
     SignalBus,
@@ -57,12 +59,13 @@ import { TasksRuntime } from './tasks.runtime';
 export class TasksModule extends ConfigurableTasksModule {
   /** Configures the module with options known up front; see {@link TasksModuleOptions}. */
   static override forRoot(options: TasksModuleOptions = {}): DynamicModule {
-    return super.forRoot(options);
+    return withImportSite(super.forRoot(options), 'TasksModule.forRoot()', TasksModule.forRoot);
   }
 
   /** Configures the module with options from other providers (`useFactory` + `inject`, `useClass`, `useExisting`). */
   static override forRootAsync(options: TasksModuleAsyncOptions): DynamicModule {
     // Nest types `useFactory`'s parameters as `any[]`; ours are `never[]` so no `any` shows in the API.
-    return super.forRootAsync(options as Parameters<typeof ConfigurableTasksModule.forRootAsync>[0]);
+    const module = super.forRootAsync(options as Parameters<typeof ConfigurableTasksModule.forRootAsync>[0]);
+    return withImportSite(module, 'TasksModule.forRootAsync()', TasksModule.forRootAsync);
   }
 }
