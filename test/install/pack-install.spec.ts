@@ -75,6 +75,12 @@ describe('the packed packages, installed as a user installs them', () => {
       expect(manifest.keywords?.length).toBeGreaterThan(0);
       expect(manifest.sideEffects).toBeDefined();
       expect(manifest.exports?.['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+      // Every entry point has its types first, and both files are shipped.
+      for (const [entry, target] of Object.entries(manifest.exports ?? {})) {
+        if (entry === './package.json') continue;
+        expect(typeof target === 'object' && Object.keys(target)).toEqual(['types', 'default']);
+        for (const file of Object.values(target)) expect(files).toContain(file.replace(/^\.\//, ''));
+      }
       expect(manifest.engines?.node).toBe('^20.19.0 || >=22.12.0');
       // Workspace links are replaced by the version, as npm needs.
       for (const version of Object.values(manifest.dependencies ?? {})) expect(version).not.toMatch(/^workspace:/);
@@ -130,6 +136,7 @@ describe('the packed packages, installed as a user installs them', () => {
       versions = {
         '@nestjs/common': pick(nestjs, '@nestjs/common'),
         '@nestjs/core': pick(nestjs, '@nestjs/core'),
+        '@nestjs/terminus': pick(nestjs, '@nestjs/terminus'),
         bullmq: pick(bullmq, 'bullmq'),
         ioredis: pick(bullmq, 'ioredis'),
         'reflect-metadata': nestjs.devDependencies!['reflect-metadata']!,
@@ -173,14 +180,14 @@ describe('the packed packages, installed as a user installs them', () => {
 
     it.each(kinds)('runs eager, without Redis (%s)', async (kind) => {
       const { stdout } = await run(process.execPath, ['dist/main.js', 'eager'], { cwd: join(project, kind), env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1' } });
-      expect(JSON.parse(stdout)).toEqual({ mode: 'eager', sum: 5, state: 'SUCCESS', seen: ['sum_computed math 5', 'task_success math.add 5'] });
+      expect(JSON.parse(stdout)).toEqual({ mode: 'eager', sum: 5, state: 'SUCCESS', ok: true, health: 'up', seen: ['sum_computed math 5', 'task_success math.add 5'] });
     }, 60_000);
 
     it.each(kinds)('runs against Redis, with its worker in the same process (%s)', async (kind) => {
       const prefix = `install-${randomUUID().slice(0, 8)}`;
       try {
         const { stdout } = await run(process.execPath, ['dist/main.js', 'redis'], { cwd: join(project, kind), env: { ...process.env, REDIS_URL, TASKS_PREFIX: prefix } });
-        expect(JSON.parse(stdout)).toEqual({ mode: 'redis', sum: 5, state: 'SUCCESS', seen: ['sum_computed math 5', 'task_success math.add 5'] });
+        expect(JSON.parse(stdout)).toEqual({ mode: 'redis', sum: 5, state: 'SUCCESS', ok: true, health: 'up', seen: ['sum_computed math 5', 'task_success math.add 5'] });
       } finally {
         await deleteKeys(prefix);
       }

@@ -14,3 +14,7 @@ export { checkSchedules } from './schedules/declared-schedules';
 export type { DeclaredSchedules } from './schedules/declared-schedules';
 export { nextRunAt } from './schedules/next-run';
 export type { ScheduleTimes } from './schedules/next-run';
+export { TasksStatusProbe } from './health/status-probe';
+export type { TasksStatusProbeOptions } from './health/status-probe';
+export type { QueueDepth, RedisStatus, StatusCheckOptions, TasksStatus } from './health/tasks-status';
+export type { WorkerState } from './health/worker-state';

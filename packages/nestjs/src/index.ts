@@ -5,5 +5,7 @@ export type { TasksModuleAsyncOptions, TasksOptionsFactory } from './tasks.modul
 export type { TaskDefaults, TasksModuleOptions, TasksWorkerOptions } from './tasks.options';
 export { SignalBus } from './signal-bus.service';
 export { TaskClient } from './task-client.service';
+export { TasksHealth } from './tasks.health';
+export type { QueueDepth, RedisStatus, StatusCheckOptions, TasksStatus, WorkerState } from '@tasks/bullmq';
 export type { TaskArgs, TaskClass, TaskMethodName, TaskRef, TaskResult } from './task-ref';
 export { DuplicateTasksModuleError, NotATaskError, TasksNotReadyError } from './errors';

@@ -4,6 +4,7 @@ import { SignalBus } from './signal-bus.service';
 import { TaskClient } from './task-client.service';
 import { TASKS_OPTIONS } from './tasks.constants';
 import { TasksExplorer } from './tasks.explorer';
+import { TasksHealth } from './tasks.health';
 import { TasksImportCheck, withImportSite } from './tasks.import-check';
 import { TasksLifecycle } from './tasks.lifecycle';
 import { ConfigurableTasksModule, TASKS_MODULE_OPTIONS, type TasksModuleAsyncOptions } from './tasks.module-definition';
@@ -53,8 +54,9 @@ import { TasksRuntime } from './tasks.runtime';
     TasksLifecycle,
     TaskClient,
     SignalBus,
+    TasksHealth,
   ],
-  exports: [TaskClient, SignalBus],
+  exports: [TaskClient, SignalBus, TasksHealth],
 })
 export class TasksModule extends ConfigurableTasksModule {
   /** Configures the module with options known up front; see {@link TasksModuleOptions}. */

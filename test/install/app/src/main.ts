@@ -4,9 +4,11 @@
 import 'reflect-metadata';
 import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { BULLMQ_DEFAULTS } from '@tasks/bullmq';
 import { defineSignal, OnSignal, Task, type SignalEvent } from '@tasks/core';
-import { SignalBus, TaskClient, TasksModule } from '@tasks/nestjs';
+import { SignalBus, TaskClient, TasksHealth, TasksModule } from '@tasks/nestjs';
+import { TasksHealthIndicator } from '@tasks/nestjs/terminus';
 
 interface SumComputed {
   sum: number;
@@ -55,14 +57,16 @@ function tasksModule(mode: string): DynamicModule {
 }
 
 async function main(mode: string): Promise<void> {
-  @Module({ imports: [tasksModule(mode)], providers: [MathTasks, Audit] })
+  @Module({ imports: [tasksModule(mode), TerminusModule], providers: [MathTasks, Audit, TasksHealthIndicator] })
   class AppModule {}
 
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   const result = await app.get(TaskClient).ref(MathTasks, 'add').delay(2, 3);
   const sum: number = await result.get({ timeoutMs: 10_000 });
   const state = await result.state();
-  console.log(JSON.stringify({ mode, sum, state, seen: app.get(Audit).seen }));
+  const { ok } = await app.get(TasksHealth).status();
+  const health = (await app.get(TasksHealthIndicator).isHealthy('tasks')).tasks.status;
+  console.log(JSON.stringify({ mode, sum, state, ok, health, seen: app.get(Audit).seen }));
   await app.close();
 }
 
