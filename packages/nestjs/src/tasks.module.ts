@@ -13,7 +13,9 @@ import { TasksRuntime } from './tasks.runtime';
 
 /**
  * Background tasks and signals for a NestJS app. Import it once, in the root
- * module; it is global, so `TaskClient` and `SignalBus` can be injected anywhere.
+ * module; it is global, so `TaskClient`, `SignalBus` and `TasksHealth` can be
+ * injected anywhere. A second `forRoot()` / `forRootAsync()` in the same app fails
+ * at bootstrap with `DuplicateTasksModuleError`, naming both imports.
  *
  * At startup it finds every `@Task()` and `@OnSignal()` method on the app's
  * providers and controllers (default-scoped ones: request-scoped and transient
