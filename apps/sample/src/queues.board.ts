@@ -6,8 +6,12 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AppConfig } from './app.config';
 
-/** The queues of the service's tasks: `billing.charge` (BillingTasks) and `emails.receipt` (EmailTasks). */
-export const TASK_QUEUES = ['billing', 'emails'] as const;
+/**
+ * The queues of the service's tasks: `billing.charge` (BillingTasks), `emails.receipt`
+ * (EmailTasks), `orders.fulfil` (FulfilmentTasks, on `default`), `reports.sales` (ReportTasks)
+ * and `stock.reserve` (StockTasks).
+ */
+export const TASK_QUEUES = ['billing', 'emails', 'default', 'reports', 'stock'] as const;
 
 /** Where the API serves bull-board. */
 export const BOARD_PATH = '/queues';

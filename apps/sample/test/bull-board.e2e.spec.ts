@@ -72,7 +72,7 @@ describe('bull-board at /queues, over the task queues', () => {
     await expect(settled.wait(declined.id, 20_000)).resolves.toBe('payment_failed');
 
     const { queues } = await board<{ queues: BoardQueue[] }>('queues');
-    expect(queues.map((found) => found.name).sort()).toEqual(['billing', 'emails']);
+    expect(queues.map((found) => found.name).sort()).toEqual(['billing', 'default', 'emails', 'reports', 'stock']);
 
     const completed = await queue('billing', 'completed');
     const charge = completed.jobs.find((job) => (job.data as { args: unknown[] }).args[0] === paid.id)!;
