@@ -63,12 +63,12 @@ describe('bull-board at /queues, over the task queues', () => {
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
   });
 
-  it('lists both task queues, with each task as a job named after it, its message as data and its result', async () => {
+  it('lists every task queue, with each task as a job named after it, its message as data and its result', async () => {
     const [paid, declined] = await Promise.all([
       placeOrder({ email: 'ada@example.com', total: 25, card: 'tok_ok' }),
       placeOrder({ email: 'alan@example.com', total: 99, card: 'tok_declined' }),
     ]);
-    await expect(settled.wait(paid.id, 20_000)).resolves.toBe('paid');
+    await expect(settled.wait(paid.id, 20_000)).resolves.toBe('fulfilled');
     await expect(settled.wait(declined.id, 20_000)).resolves.toBe('payment_failed');
 
     const { queues } = await board<{ queues: BoardQueue[] }>('queues');
@@ -79,7 +79,7 @@ describe('bull-board at /queues, over the task queues', () => {
     expect(charge).toMatchObject({
       name: 'billing.charge',
       data: { v: 1, args: [paid.id], headers: {} },
-      returnValue: { id: expect.stringMatching(/^ch_/), amount: 25 },
+      returnValue: { orderId: paid.id, chargeId: expect.stringMatching(/^ch_/), amount: 25 },
     });
     const receipts = await queue('emails', 'completed');
     expect(receipts.jobs.map((job) => job.name)).toContain('emails.receipt');
