@@ -80,8 +80,8 @@ export class TasksRuntime {
   }
 
   private createProbe(worker: TaskWorker | undefined): TasksStatusProbe {
-    const { connection, prefix, connectTimeoutMs } = this.options;
-    return new TasksStatusProbe({ connection, prefix, connectTimeoutMs, worker, queues: worker?.queues ?? this.registry.queues() });
+    const { connection, prefix, cluster, connectTimeoutMs } = this.options;
+    return new TasksStatusProbe({ connection, prefix, cluster, connectTimeoutMs, worker, queues: worker?.queues ?? this.registry.queues() });
   }
 
   /** Disconnects receivers and closes the executor. Safe to call more than once. */

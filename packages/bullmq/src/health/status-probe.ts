@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { createRedis } from '../connection/redis-client';
-import { BULLMQ_DEFAULTS } from '../defaults';
+import { queuePrefix } from '../connection/key-prefix';
+import { createRedis, type RedisClient } from '../connection/redis-client';
 import type { BullmqConnectionOptions } from '../options';
 import type { TaskWorker } from '../worker/task-worker';
 import type { QueueDepth, RedisStatus, StatusCheckOptions, TasksStatus } from './tasks-status';
@@ -31,14 +30,12 @@ export interface TasksStatusProbeOptions extends BullmqConnectionOptions {
  * await probe.close();
  */
 export class TasksStatusProbe {
-  private readonly prefix: string;
   private readonly queueNames: readonly string[];
   private readonly workerState: ReturnType<typeof followWorkerState> | undefined;
-  private redis: Redis | undefined;
+  private redis: RedisClient | undefined;
   private readonly queues = new Map<string, Queue>();
 
   constructor(private readonly options: TasksStatusProbeOptions = {}) {
-    this.prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
     this.queueNames = options.queues ?? options.worker?.queues ?? [];
     this.workerState = options.worker ? followWorkerState(options.worker.name) : undefined;
   }
@@ -73,7 +70,7 @@ export class TasksStatusProbe {
     }
   }
 
-  private connect(): Redis {
+  private connect(): RedisClient {
     const redis = createRedis(this.options, 'commands', 'health');
     // Failures are reported by check(), not by ioredis' unhandled error log.
     redis.on('error', () => undefined);
@@ -99,7 +96,8 @@ export class TasksStatusProbe {
   private queue(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.redis!, prefix: this.prefix });
+      // The prefix the workers use for this queue (hash-tagged on a Redis Cluster).
+      queue = new Queue(name, { connection: this.redis!, prefix: queuePrefix(this.options, name) });
       queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }
