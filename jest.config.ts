@@ -27,6 +27,7 @@ const config: Config = {
   moduleNameMapper: {
     '^@tasks/(core|bullmq|nestjs|cli)$': '<rootDir>/packages/$1/src/index.ts',
     '^@tasks/core/internal$': '<rootDir>/packages/core/src/internal.ts',
+    '^@tasks/nestjs/terminus$': '<rootDir>/packages/nestjs/src/terminus.ts',
   },
   testTimeout: 30_000,
 };

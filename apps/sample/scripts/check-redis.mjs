@@ -15,6 +15,6 @@ const reachable = await Promise.race([
 ]);
 if (redis.status !== 'end') redis.disconnect();
 if (!reachable) {
-  process.stderr.write(`Redis is not reachable at ${url} — start one with: redis-server --daemonize yes --save "" --appendonly no\n`);
+  process.stderr.write(`Redis is not reachable at ${url} (REDIS_URL) — start one with: redis-server --daemonize yes --save "" --appendonly no, or set REDIS_URL to one that runs\n`);
   process.exitCode = 1;
 }

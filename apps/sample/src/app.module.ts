@@ -10,6 +10,7 @@ import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 import { PaymentGateway } from './payment-gateway';
+import { QueuesBoard } from './queues.board';
 import { ReportTasks } from './reports.tasks';
 import { StockTasks } from './stock.tasks';
 import { WorkerLifecycleListener } from './worker-lifecycle.listener';
@@ -61,6 +62,7 @@ export class AppModule {
         StockTasks,
         FulfilmentTasks,
         WorkerLifecycleListener,
+        ...(role === 'worker' || eager ? [] : [QueuesBoard]),
       ],
     };
   }

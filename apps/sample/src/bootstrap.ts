@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { Server } from 'node:http';
 import type { AppConfig } from './app.config';
 import { AppModule } from './app.module';
+import { BOARD_PATH, QueuesBoard } from './queues.board';
 
 /** Where Nest's logs go: its default logger unless told otherwise. */
 export type LoggerOption = NestApplicationOptions['logger'];
@@ -13,10 +14,14 @@ export interface StartedApi {
   url: string;
 }
 
-/** Starts the HTTP API on `config.port` (0: a free port), with a worker in-process for role `all`. */
+/**
+ * Starts the HTTP API on `config.port` (0: a free port), with a worker in-process for role `all`,
+ * and bull-board at `/queues`.
+ */
 export async function startApi(config: AppConfig, role: 'all' | 'api', logger?: LoggerOption): Promise<StartedApi> {
   const app = await NestFactory.create(AppModule.forRoot({ config, role }), { abortOnError: false, ...(logger === undefined ? {} : { logger }) });
   app.enableShutdownHooks();
+  app.use(BOARD_PATH, app.get(QueuesBoard).router());
   try {
     await app.listen(config.port);
   } catch (error) {

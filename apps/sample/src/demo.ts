@@ -30,7 +30,7 @@ const logger: LoggerService = {
 async function demo(): Promise<number> {
   const env = AppConfig.fromEnv();
   if (!(await isRedisReachable(env.redisUrl, 2000))) {
-    console.error(`Redis is not reachable at ${env.redisUrl} — start one with: redis-server --daemonize yes --save "" --appendonly no`);
+    console.error(`Redis is not reachable at ${env.redisUrl} (REDIS_URL) — start one with: redis-server --daemonize yes --save "" --appendonly no, or set REDIS_URL to one that runs`);
     return 1;
   }
   // Keys of its own, removed at the end: the demo leaves nothing behind.

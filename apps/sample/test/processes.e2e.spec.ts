@@ -66,7 +66,7 @@ describe('pnpm demo', () => {
       );
     });
   const runDemo = (env: Record<string, string>) => run(builtScript('demo.js'), env);
-  const notReachable = (url: string) => `Redis is not reachable at ${url} — start one with: redis-server --daemonize yes --save "" --appendonly no\n`;
+  const notReachable = (url: string) => `Redis is not reachable at ${url} (REDIS_URL) — start one with: redis-server --daemonize yes --save "" --appendonly no, or set REDIS_URL to one that runs\n`;
 
   it('places the three orders and prints each timeline', async () => {
     const { code, stdout, stderr } = await runDemo({ REDIS_URL });

@@ -24,3 +24,7 @@ export type { TaskEventsOptions } from './events/task-events';
 export type { ReadFrom, ReaderStats } from './events/event-reader';
 export { CELERY_EVENT_NAMES, WORKER_HEARTBEAT } from './events/task-event';
 export type { CeleryEventName, TaskEvent, TaskEventOf, WorkerHeartbeatPayload } from './events/task-event';
+export { TasksStatusProbe } from './health/status-probe';
+export type { TasksStatusProbeOptions } from './health/status-probe';
+export type { QueueDepth, RedisStatus, StatusCheckOptions, TasksStatus } from './health/tasks-status';
+export type { WorkerState } from './health/worker-state';

@@ -145,7 +145,7 @@ describe('publishing to BullMQ', () => {
   });
 
   it('a closed executor says so', async () => {
-    const executor = await BullmqExecutor.connect({ prefix: harness.prefix });
+    const executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix: harness.prefix });
     await executor.close();
     await expect(executor.delay('publish.double', 1)).rejects.toThrow(/closed/);
   });

@@ -1,6 +1,6 @@
 import { EagerExecutor, TaskRegistry, type TaskExecutor } from '@tasks/core';
 import { BullmqExecutor, TaskWorker } from '../src';
-import { deleteKeys, uniquePrefix } from './support/redis';
+import { deleteKeys, REDIS_URL, uniquePrefix } from './support/redis';
 import { RecordingHooks, SignalRecorder } from './support/signal-recorder';
 
 class Flaky extends Error {
@@ -66,8 +66,8 @@ const executors: [string, (registry: TaskRegistry) => Promise<Harness>][] = [
     'bullmq',
     async (registry) => {
       const prefix = uniquePrefix('order');
-      const executor = await BullmqExecutor.connect({ prefix, registry });
-      const worker = new TaskWorker({ prefix, registry, concurrency: 5 });
+      const executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix, registry });
+      const worker = new TaskWorker({ connection: REDIS_URL, prefix, registry, concurrency: 5 });
       await worker.start();
       return {
         executor,

@@ -8,5 +8,7 @@ export { TaskClient } from './task-client.service';
 // The same class as @tasks/bullmq's, provided on the module's Redis and prefix.
 export { TasksControl } from '@tasks/bullmq';
 export type { InspectValues, InspectWhat, TaskEvent, WorkerReply, WorkerStatus } from '@tasks/bullmq';
+export { TasksHealth } from './tasks.health';
+export type { QueueDepth, RedisStatus, StatusCheckOptions, TasksStatus, WorkerState } from '@tasks/bullmq';
 export type { TaskArgs, TaskClass, TaskMethodName, TaskRef, TaskResult } from './task-ref';
-export { NotATaskError, TasksNotReadyError } from './errors';
+export { DuplicateTasksModuleError, NotATaskError, TasksNotReadyError } from './errors';

@@ -21,6 +21,7 @@ import {
 import { tasksLogger } from '@tasks/core/internal';
 import { TASKS_LOGGER_CONTEXT, TASKS_OPTIONS } from './tasks.constants';
 import { TasksExplorer, type DiscoveredReceiver } from './tasks.explorer';
+import { TasksImportCheck } from './tasks.import-check';
 import type { ResolvedTasksOptions } from './tasks.options';
 import { TasksRuntime } from './tasks.runtime';
 import { checkAppSchedules, startSchedules } from './tasks.schedules';
@@ -53,11 +54,13 @@ export class TasksLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
     @Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions,
     private readonly explorer: TasksExplorer,
     private readonly runtime: TasksRuntime,
+    private readonly importCheck: TasksImportCheck,
   ) {}
 
   async onModuleInit(): Promise<void> {
     this.previousLogger = setTasksLogger(this.libraryLogger);
     try {
+      this.importCheck.assertOnlyOne();
       const { taskHolders, receivers } = this.explorer.explore();
       const tasks = taskHolders.flatMap((instance) => this.runtime.registry.registerInstance(instance));
       // Every signal is resolved before the first connection, so a bad name leaves nothing connected.

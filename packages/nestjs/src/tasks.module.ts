@@ -6,6 +6,8 @@ import { TaskClient } from './task-client.service';
 import { TASKS_OPTIONS } from './tasks.constants';
 import { TasksControlCloser, tasksControlProvider } from './tasks.control';
 import { TasksExplorer } from './tasks.explorer';
+import { TasksHealth } from './tasks.health';
+import { TasksImportCheck, withImportSite } from './tasks.import-check';
 import { TasksLifecycle } from './tasks.lifecycle';
 import { ConfigurableTasksModule, TASKS_MODULE_OPTIONS, type TasksModuleAsyncOptions } from './tasks.module-definition';
 import { resolveTasksOptions, type TasksModuleOptions } from './tasks.options';
@@ -13,7 +15,9 @@ import { TasksRuntime } from './tasks.runtime';
 
 /**
  * Background tasks and signals for a NestJS app. Import it once, in the root
- * module; it is global, so `TaskClient`, `SignalBus` and `TasksControl` can be injected anywhere.
+ * module; it is global, so `TaskClient`, `SignalBus`, `TasksControl` and `TasksHealth`
+ * can be injected anywhere. A second `forRoot()` / `forRootAsync()` in the same app
+ * fails at bootstrap with `DuplicateTasksModuleError`, naming both imports.
  *
  * At startup it finds every `@Task()` and `@OnSignal()` method on the app's
  * providers and controllers (default-scoped ones: request-scoped and transient
@@ -50,23 +54,26 @@ import { TasksRuntime } from './tasks.runtime';
     { provide: TASKS_OPTIONS, useFactory: resolveTasksOptions, inject: [TASKS_MODULE_OPTIONS] },
     TasksRuntime,
     TasksExplorer,
+    TasksImportCheck,
     TasksLifecycle,
     TaskClient,
     SignalBus,
     tasksControlProvider,
     TasksControlCloser,
+    TasksHealth,
   ],
-  exports: [TaskClient, SignalBus, TasksControl],
+  exports: [TaskClient, SignalBus, TasksControl, TasksHealth],
 })
 export class TasksModule extends ConfigurableTasksModule {
   /** Configures the module with options known up front; see {@link TasksModuleOptions}. */
   static override forRoot(options: TasksModuleOptions = {}): DynamicModule {
-    return super.forRoot(options);
+    return withImportSite(super.forRoot(options), 'TasksModule.forRoot()', TasksModule.forRoot);
   }
 
   /** Configures the module with options from other providers (`useFactory` + `inject`, `useClass`, `useExisting`). */
   static override forRootAsync(options: TasksModuleAsyncOptions): DynamicModule {
     // Nest types `useFactory`'s parameters as `any[]`; ours are `never[]` so no `any` shows in the API.
-    return super.forRootAsync(options as Parameters<typeof ConfigurableTasksModule.forRootAsync>[0]);
+    const module = super.forRootAsync(options as Parameters<typeof ConfigurableTasksModule.forRootAsync>[0]);
+    return withImportSite(module, 'TasksModule.forRootAsync()', TasksModule.forRootAsync);
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { TaskWorker } from '@tasks/bullmq';
+import { TasksStatusProbe, type StatusCheckOptions, type TaskWorker, type TasksStatus } from '@tasks/bullmq';
 import { TaskRegistry, type CanvasExecutor, type TaskSchedules } from '@tasks/core';
 import { TasksNotReadyError } from './errors/tasks-not-ready.error';
 import { TASKS_OPTIONS } from './tasks.constants';
@@ -21,8 +21,9 @@ export class TasksRuntime {
   private currentSchedules: TaskSchedules | undefined;
   private readonly disconnects: Array<() => boolean> = [];
   private state: RuntimeState = 'created';
+  private probe: TasksStatusProbe | undefined;
 
-  constructor(@Inject(TASKS_OPTIONS) options: ResolvedTasksOptions) {
+  constructor(@Inject(TASKS_OPTIONS) private readonly options: ResolvedTasksOptions) {
     this.registry = new TaskRegistry(options.defaults);
   }
 
@@ -62,6 +63,25 @@ export class TasksRuntime {
   /** Keeps the worker to start and drain. */
   useWorker(worker: TaskWorker): void {
     this.currentWorker = worker;
+    // Made now, before the worker starts, so that it sees every worker signal.
+    this.probe = this.createProbe(worker);
+  }
+
+  /**
+   * Redis reachability (a PING within `timeoutMs`), the worker's state and the depth
+   * of this app's queues. Not `ok` before the app started, while the worker starts or
+   * drains, and after close. Eager mode has no Redis and is `ok` while the app runs.
+   */
+  async status(options?: StatusCheckOptions): Promise<TasksStatus> {
+    if (this.state !== 'running') return { ok: false, redis: undefined, worker: undefined, queues: {} };
+    if (this.options.eager) return { ok: true, redis: undefined, worker: undefined, queues: {} };
+    this.probe ??= this.createProbe(undefined);
+    return this.probe.check(options);
+  }
+
+  private createProbe(worker: TaskWorker | undefined): TasksStatusProbe {
+    const { connection, prefix, cluster, connectTimeoutMs } = this.options;
+    return new TasksStatusProbe({ connection, prefix, cluster, connectTimeoutMs, worker, queues: worker?.queues ?? this.registry.queues() });
   }
 
   /** Disconnects receivers and closes the executor. Safe to call more than once. */
@@ -72,6 +92,8 @@ export class TasksRuntime {
     this.currentExecutor = undefined;
     this.currentWorker = undefined;
     this.currentSchedules = undefined;
-    await executor?.close();
+    const probe = this.probe;
+    this.probe = undefined;
+    await Promise.all([executor?.close(), probe?.close()]);
   }
 }

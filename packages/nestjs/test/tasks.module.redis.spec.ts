@@ -13,7 +13,7 @@ import { Mailer } from './fixtures/mailer.service';
 import { ReportSource, ReportTasks, ReportsModule } from './fixtures/reports.module';
 import { closeFailedApp, compileApp, startApp } from './support/start-app';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('TasksModule on Redis', () => {
   const redis = new Redis(REDIS_URL);

@@ -2,7 +2,7 @@ import { TaskRegistry, TaskState, taskPostrun, workerInit, workerReady, workerSh
 import { BullmqExecutor, TaskWorker } from '../../src';
 import type { WorkDone } from '../fixtures/control-tasks';
 import { deferred } from '../support/harness';
-import { deleteKeys, uniquePrefix } from '../support/redis';
+import { deleteKeys, REDIS_URL, uniquePrefix } from '../support/redis';
 import { SignalCapture } from './support/signal-capture';
 import { WorkerProcesses } from './support/worker-processes';
 
@@ -19,7 +19,7 @@ describe('graceful shutdown', () => {
 
   beforeEach(async () => {
     prefix = uniquePrefix('shutdown');
-    executor = await BullmqExecutor.connect({ prefix });
+    executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix });
   });
   afterEach(async () => {
     await processes.killAll();
@@ -91,7 +91,7 @@ describe('graceful shutdown', () => {
     const shuttingDown = new SignalCapture(workerShuttingDown, 'W');
     const shutdown = new SignalCapture(workerShutdown, 'W');
     closers.push(async () => [init, ready, shuttingDown, shutdown].forEach((capture) => capture.dispose()));
-    const worker = new TaskWorker({ prefix, registry, name: 'W', concurrency: 2 });
+    const worker = new TaskWorker({ connection: REDIS_URL, prefix, registry, name: 'W', concurrency: 2 });
     closers.push(() => worker.close());
 
     await worker.start();
@@ -123,7 +123,7 @@ describe('graceful shutdown', () => {
     const shutdownA = new SignalCapture(workerShutdown, 'A');
     const postrunA = new SignalCapture(taskPostrun, 'shutdown.slow');
     closers.push(async () => (shutdownA.dispose(), postrunA.dispose()));
-    const a = new TaskWorker({ prefix, registry: registryA, name: 'A', shutdownTimeoutMs: 200 });
+    const a = new TaskWorker({ connection: REDIS_URL, prefix, registry: registryA, name: 'A', shutdownTimeoutMs: 200 });
     closers.push(() => a.close());
     await a.start();
 
@@ -136,7 +136,7 @@ describe('graceful shutdown', () => {
     // Back in the queue at once, not left active until its lock lapses.
     expect(await result.state()).toBe(TaskState.PENDING);
 
-    const b = new TaskWorker({ prefix, registry: registryB, name: 'B' });
+    const b = new TaskWorker({ connection: REDIS_URL, prefix, registry: registryB, name: 'B' });
     closers.push(() => b.close());
     await b.start();
     expect(await result.get({ timeoutMs: 5000 })).toBe('B');

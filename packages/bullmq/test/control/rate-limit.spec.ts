@@ -1,6 +1,7 @@
 import { TaskContext, TaskRegistry, TaskState, type RateLimit } from '@tasks/core';
 import { TaskWorker, rateLimitIntervalMs } from '../../src';
 import { startHarness, type Harness } from '../support/harness';
+import { REDIS_URL } from '../support/redis';
 
 /**
  * How much sooner than the interval a start may be timed in the body: starts are spaced on
@@ -38,7 +39,7 @@ describe('rate limits', () => {
   // Two workers on one Redis, five slots each: the limit holds across both.
   beforeAll(async () => {
     harness = await startHarness(registry('first'), { concurrency: 5 });
-    second = new TaskWorker({ prefix: harness.prefix, registry: registry('second'), concurrency: 5 });
+    second = new TaskWorker({ connection: REDIS_URL, prefix: harness.prefix, registry: registry('second'), concurrency: 5 });
     await second.start();
   });
   afterAll(async () => {

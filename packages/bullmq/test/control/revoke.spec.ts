@@ -10,6 +10,7 @@ import {
 } from '@tasks/core';
 import { TaskWorker } from '../../src';
 import { deferred, startHarness, type Harness } from '../support/harness';
+import { REDIS_URL } from '../support/redis';
 import { SignalCapture } from './support/signal-capture';
 
 /** A queue no worker of this test consumes, so that what is published there keeps waiting. */
@@ -81,7 +82,7 @@ describe('revoke', () => {
     // A worker on that queue runs what comes after it, never the revoked task.
     const registry = new TaskRegistry();
     registry.register(() => (ran.push(TaskContext.current().id), 'ran'), { name: 'revoke.record' });
-    const parkedWorker = new TaskWorker({ prefix: harness.prefix, registry, queues: [PARKED] });
+    const parkedWorker = new TaskWorker({ connection: REDIS_URL, prefix: harness.prefix, registry, queues: [PARKED] });
     try {
       await parkedWorker.start();
       const after = await harness.executor.applyAsync('revoke.record', [], { queue: PARKED });
@@ -184,7 +185,7 @@ describe('revoke', () => {
 
     const registry = new TaskRegistry();
     registry.register(() => (ran.push(TaskContext.current().id), 'ran'), { name: 'revoke.record' });
-    const lateWorker = new TaskWorker({ prefix: harness.prefix, registry, queues: [PARKED] });
+    const lateWorker = new TaskWorker({ connection: REDIS_URL, prefix: harness.prefix, registry, queues: [PARKED] });
     try {
       await lateWorker.start();
       await expect(again.get({ timeoutMs: 5000 })).rejects.toBeInstanceOf(TaskRevokedError);

@@ -18,7 +18,7 @@ describe('worker loss: a worker killed mid-task', () => {
 
   beforeEach(async () => {
     prefix = uniquePrefix('loss');
-    executor = await BullmqExecutor.connect({ prefix });
+    executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix });
   });
   afterEach(async () => {
     await processes.killAll();
@@ -79,7 +79,7 @@ describe('worker loss: a worker killed mid-task', () => {
 
     // A third worker finds it stalled a second time and fails it.
     const failures = new SignalCapture(taskFailure, 'control.hang');
-    const worker = new TaskWorker({ ...settings, registry: controlTasks(redis, prefix, 'C'), name: 'C' });
+    const worker = new TaskWorker({ ...settings, connection: REDIS_URL, registry: controlTasks(redis, prefix, 'C'), name: 'C' });
     try {
       await worker.start();
       const failure = await failures.next();

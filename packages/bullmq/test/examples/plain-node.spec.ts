@@ -1,5 +1,5 @@
 import { main } from '../../examples/plain-node';
-import { deleteKeys, uniquePrefix } from '../support/redis';
+import { deleteKeys, REDIS_URL, uniquePrefix } from '../support/redis';
 
 describe('the plain Node example of the README', () => {
   const prefix = uniquePrefix('example');
@@ -8,7 +8,7 @@ describe('the plain Node example of the README', () => {
   it('runs a task through a worker and prints the success signal', async () => {
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      await expect(main(prefix)).resolves.toBe(5);
+      await expect(main(prefix, REDIS_URL)).resolves.toBe(5);
       expect(log).toHaveBeenCalledWith('math.add -> 5');
     } finally {
       log.mockRestore();

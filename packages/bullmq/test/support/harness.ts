@@ -1,6 +1,6 @@
 import type { TaskRegistry } from '@tasks/core';
 import { BullmqExecutor, TaskWorker, type TaskWorkerOptions } from '../../src';
-import { deleteKeys, uniquePrefix } from './redis';
+import { deleteKeys, REDIS_URL, uniquePrefix } from './redis';
 
 export interface Harness {
   prefix: string;
@@ -15,8 +15,8 @@ export async function startHarness(
   workerOptions: Partial<TaskWorkerOptions> = {},
 ): Promise<Harness> {
   const prefix = uniquePrefix();
-  const executor = await BullmqExecutor.connect({ prefix, registry });
-  const worker = new TaskWorker({ prefix, registry, concurrency: 5, ...workerOptions });
+  const executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix, registry });
+  const worker = new TaskWorker({ connection: REDIS_URL, prefix, registry, concurrency: 5, ...workerOptions });
   await worker.start();
   return {
     prefix,

@@ -1,7 +1,19 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { REDIS_URL } from '../../support/redis';
+
+/** Host and port of a `redis://` URL. */
+export interface RedisAddress {
+  host: string;
+  port: number;
+}
+
+function addressOf(url: string): RedisAddress {
+  const { hostname, port } = new URL(url);
+  return { host: hostname === '' ? '127.0.0.1' : hostname.replace(/^\[|\]$/g, ''), port: port === '' ? 6379 : Number(port) };
+}
 
 /**
- * A TCP relay in front of the real Redis, so one test can take Redis away from
+ * A TCP relay in front of the real Redis (`REDIS_URL`), so one test can take Redis away from
  * its own clients (`cut`) and give it back (`restore`) without touching the
  * Redis other tests use. While cut, connections are refused.
  */
@@ -10,12 +22,13 @@ export class TcpProxy {
   private server: Server | undefined;
 
   private constructor(
-    private readonly targetPort: number,
+    private readonly target: RedisAddress,
     private listenPort: number,
   ) {}
 
-  static async start(targetPort = 6379): Promise<TcpProxy> {
-    const proxy = new TcpProxy(targetPort, 0);
+  /** Relays to the Redis of `REDIS_URL` unless told otherwise. */
+  static async start(target: RedisAddress = addressOf(REDIS_URL)): Promise<TcpProxy> {
+    const proxy = new TcpProxy(target, 0);
     await proxy.restore();
     return proxy;
   }
@@ -55,7 +68,7 @@ export class TcpProxy {
   }
 
   private relay(client: Socket): void {
-    const upstream = createConnection(this.targetPort, '127.0.0.1');
+    const upstream = createConnection(this.target.port, this.target.host);
     for (const socket of [client, upstream]) {
       this.sockets.add(socket);
       socket.on('error', () => undefined);
