@@ -13,6 +13,8 @@ export interface TaskJobData {
   publishedAt: number;
   expiresAt?: number;
   timeLimitMs?: number;
+  /** Set while a job waits for its rate-limit slot: the attempt for which `task_received` already fired. */
+  receivedAttempt?: number;
 }
 
 export function encodeTaskMessage(call: PreparedPublish): TaskJobData {
@@ -39,5 +41,6 @@ export function decodeTaskMessage(data: unknown): TaskJobData {
   if (typeof message.publishedAt !== 'number') throw new InvalidTaskMessageError('"publishedAt" must be a number');
   if (message.expiresAt !== undefined && typeof message.expiresAt !== 'number') throw new InvalidTaskMessageError('"expiresAt" must be a number');
   if (message.timeLimitMs !== undefined && typeof message.timeLimitMs !== 'number') throw new InvalidTaskMessageError('"timeLimitMs" must be a number');
+  if (message.receivedAttempt !== undefined && typeof message.receivedAttempt !== 'number') throw new InvalidTaskMessageError('"receivedAttempt" must be a number');
   return message as TaskJobData;
 }

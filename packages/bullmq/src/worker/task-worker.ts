@@ -34,6 +34,7 @@ import { RateLimiter } from './rate-limiter';
 import { isBullmqUnrecoverable } from './unrecoverable';
 import { ControlListener } from './control-listener';
 import { TaskTelemetry } from '../telemetry/task-telemetry';
+import { parkJob, storeRetryHeaders } from './job-writes';
 import { resolveWorkerSettings, type CloseWorkerOptions, type TaskWorkerOptions, type WorkerSettings } from './worker-options';
 
 export type { CloseWorkerOptions, TaskWorkerOptions } from './worker-options';
@@ -153,15 +154,10 @@ export class TaskWorker {
       throw new FinalFailure(error);
     }
     if (this.canvas.joins(data)) data = await this.canvas.joined(job, data);
-    // An expired task is refused below without taking a start slot.
-    const park = task.options.rateLimit && !isExpired(data.expiresAt) ? await this.rateLimiter!.admit(task.name, taskId, task.options.rateLimit) : 0;
-    if (park > 0) {
-      // Back to the delayed set until just before the slot reserved for it; not an attempt.
-      await job.moveToDelayed(Date.now() + park, token);
-      throw new DelayedError();
-    }
+    // Once per attempt, before any wait: a job taken back after waiting for its rate-limit slot already did this.
+    const firstTake = data.receivedAttempt !== job.attemptsMade;
     // A schedule's tick: its headers, due time and publish notices, as if a publisher had sent it.
-    if (job.repeatJobKey !== undefined) data = await receiveTick(job, data, task.name, this.connection!, this.prefix);
+    if (job.repeatJobKey !== undefined && firstTake) data = await receiveTick(job, data, task.name, this.connection!, this.prefix);
     const request: TaskRequest = {
       id: taskId,
       name: task.name,
@@ -174,12 +170,19 @@ export class TaskWorker {
       timeLimitMs: data.timeLimitMs,
     };
     readCanvasIds(request);
-    await taskReceived.send(task.name, { taskId, args: request.args, request });
+    if (firstTake) await taskReceived.send(task.name, { taskId, args: request.args, request });
+    // An expired task is refused below without taking a start slot.
+    const park = task.options.rateLimit && !isExpired(data.expiresAt) ? await this.rateLimiter!.admit(task.name, taskId, task.options.rateLimit) : 0;
+    if (park > 0) {
+      // Back to the delayed set until just before the slot reserved for it; not an attempt.
+      await parkJob(this.connection!, this.prefix, job, token, data, park);
+      throw new DelayedError();
+    }
     await this.refuseRevokedOrExpired(task, request, data);
     const outcome = await this.deadline.race(() => this.attempt(task, request, data));
     if (outcome === LEFT_FOR_ANOTHER_WORKER) return this.leave(job, token);
     if (outcome.state === TaskState.REVOKED) await this.canvas.failed(data, request, outcome.error);
-    return this.record(task, request, outcome);
+    return this.record(job, data, outcome);
   }
 
   private async refuseRevokedOrExpired(task: TaskDefinition, request: TaskRequest, data: TaskJobData): Promise<void> {
@@ -205,15 +208,14 @@ export class TaskWorker {
   }
 
   /** Turns an attempt's outcome into what BullMQ records: a result, a retry or a final failure. */
-  private async record(task: TaskDefinition, request: TaskRequest, outcome: AttemptOutcome): Promise<unknown> {
+  private async record(job: Job, data: TaskJobData, outcome: AttemptOutcome): Promise<unknown> {
     switch (outcome.state) {
       case TaskState.SUCCESS:
         return outcome.result;
       case TaskState.RETRY:
+        if (outcome.headers !== data.headers) await storeRetryHeaders(this.connection!, this.prefix, job, data, outcome.headers);
         throw new RetryScheduled(outcome.error, outcome.delayMs);
       case TaskState.REVOKED:
-        await taskRevoked.send(task.name, { taskId: request.id, terminated: true, expired: false, reason: outcome.error.reason });
-        throw new FinalFailure(outcome.error);
       case TaskState.FAILURE:
         throw new FinalFailure(outcome.error);
     }

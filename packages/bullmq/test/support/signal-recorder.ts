@@ -7,9 +7,9 @@ const PUBLISHER_SIGNALS = new Set(['before_task_publish', 'after_task_publish'])
  * and every class hook called, so a test can compare whole sequences.
  */
 export class SignalRecorder {
-  /** What the publisher sent. */
+  /** What the publisher sent, before the task reached a worker. */
   readonly published: string[] = [];
-  /** What the worker sent and called, in order. */
+  /** What the worker sent and called, in order (a retry's publish signals included). */
   readonly events: string[] = [];
   private readonly offs: (() => boolean)[] = [];
 
@@ -19,7 +19,7 @@ export class SignalRecorder {
         signal.connect(
           (event: object) => {
             const state = (event as { state?: TaskState }).state;
-            const list = PUBLISHER_SIGNALS.has(signal.name) ? this.published : this.events;
+            const list = PUBLISHER_SIGNALS.has(signal.name) && this.events.length === 0 ? this.published : this.events;
             list.push(state ? `${signal.name}(${state})` : signal.name);
           },
           { sender: taskName },

@@ -47,8 +47,7 @@ export async function preparePublish(
 
   const payload = { taskId, args: copiedArgs, headers, options: finalOptions };
   await beforeTaskPublish.send(name, payload);
-  // Receivers may have replaced the objects as well as changed them.
-  const sentHeaders = payload.options.headers === headers ? payload.headers : { ...payload.headers, ...payload.options.headers };
+  const sentHeaders = headersAfterPublishSignal(payload, headers);
   const sent: PublishOptions = { ...payload.options, headers: sentHeaders, taskId };
   assertJson(sentHeaders, 'headers');
 
@@ -78,6 +77,14 @@ export function checkPublishOptions(name: string, options: PublishOptions, taskQ
   resolveExpiry(name, options, now);
   resolveTimeLimit(name, options);
   return resolveQueue(name, options, taskQueue);
+}
+
+/**
+ * The headers to send once `before_task_publish` receivers ran: they may have changed
+ * `headers` in place, or replaced `options.headers`.
+ */
+export function headersAfterPublishSignal(payload: { headers: TaskHeaders; options: PublishOptions }, original: TaskHeaders): TaskHeaders {
+  return payload.options.headers === original ? payload.headers : { ...payload.headers, ...payload.options.headers };
 }
 
 function resolveQueue(name: string, options: PublishOptions, taskQueue: string | undefined): string {
