@@ -11,6 +11,7 @@ import { BullmqExecutor, TaskWorker } from '@tasks/bullmq';
 import {
   EagerExecutor,
   requireSignal,
+  setReceiverTimeout,
   setTasksLogger,
   type ConnectOptions,
   type Receiver,
@@ -58,6 +59,7 @@ export class TasksLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
   async onModuleInit(): Promise<void> {
     this.previousLogger = setTasksLogger(this.libraryLogger);
     try {
+      setReceiverTimeout(this.options.receiverTimeoutMs);
       const { taskHolders, receivers } = this.explorer.explore();
       const tasks = taskHolders.flatMap((instance) => this.runtime.registry.registerInstance(instance));
       // Every signal is resolved before the first connection, so a bad name leaves nothing connected.

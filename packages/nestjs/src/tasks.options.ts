@@ -83,6 +83,11 @@ export interface TasksModuleOptions {
   schedules?: Record<string, ScheduleSpec>;
   /** Limits of chains, groups and chords (`maxGroupSize`, `knownTasksOnly`). */
   canvas?: CanvasOptions;
+  /**
+   * How long one awaited signal receiver or hook may take before the dispatch goes on
+   * without it (its response is a `ReceiverTimeoutError`, logged). Process-wide. Default: 30 000.
+   */
+  receiverTimeoutMs?: number;
 }
 
 /** {@link TasksWorkerOptions} with every default applied. */
@@ -110,6 +115,7 @@ export interface ResolvedTasksOptions {
   readonly telemetry: boolean;
   readonly schedules: Readonly<Record<string, ScheduleSpec>>;
   readonly canvas: CanvasOptions | undefined;
+  readonly receiverTimeoutMs: number;
 }
 
 /** The one place where the module's defaults are applied. */
@@ -128,6 +134,7 @@ export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedT
     telemetry: options.telemetry ?? BULLMQ_DEFAULTS.telemetry,
     schedules: { ...options.schedules },
     canvas: options.canvas,
+    receiverTimeoutMs: options.receiverTimeoutMs ?? BULLMQ_DEFAULTS.receiverTimeoutMs,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../connection/redis-client';
 import type { TaskJobData } from '../message/task-message.codec';
 
 /** The Redis key of a job's hash, as BullMQ names it. */
@@ -27,3 +27,4 @@ export async function storeRetryHeaders(redis: Redis, prefix: string, job: Job, 
   const { receivedAttempt: _received, ...rest } = data;
   await redis.hset(jobKey(prefix, job), 'data', JSON.stringify({ ...rest, headers }));
 }
+

@@ -1,6 +1,7 @@
 import {
   DEFAULT_QUEUE,
   TaskRevokedError,
+  setReceiverTimeout,
   taskFailure,
   taskReceived,
   taskRejected,
@@ -20,16 +21,18 @@ import { AttemptAbort, readCanvasIds, tasksLogger, toError, traceAttempt, type A
 import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import { hostname } from 'node:os';
-import { createRedis, openRedis } from '../connection/redis-client';
+import { isConnectionError, reportDown } from '../connection/outage-log';
+import { connectTimeoutMs, createRedis, describeTarget, openRedis } from '../connection/redis-client';
 import { keyPrefix, queuePrefix } from '../connection/key-prefix';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { FinalFailure, RetryScheduled } from '../message/error-record';
 import { decodeTaskMessage, type TaskJobData } from '../message/task-message.codec';
-import { STALLED_REASON, TASKS_BACKOFF } from '../message/protocol';
+import { attemptBudget, STALLED_REASON, TASKS_BACKOFF } from '../message/protocol';
 import { receiveTick } from '../schedules/tick';
 import { CanvasSteps } from '../canvas/canvas-steps';
 import { DecodingWorker } from './decoding-worker';
-import { DrainDeadline, LEFT_FOR_ANOTHER_WORKER, settlesWithin } from './drain-deadline';
+import { CLOSE_STEP_MS, settlesWithin } from '../utils/settles-within';
+import { DrainBudget, DrainDeadline, LEFT_FOR_ANOTHER_WORKER } from './drain-deadline';
 import { RateLimiter } from './rate-limiter';
 import { isBullmqUnrecoverable } from './unrecoverable';
 import { ControlListener } from './control-listener';
@@ -38,9 +41,6 @@ import { parkJob, storeRetryHeaders } from './job-writes';
 import { resolveWorkerSettings, type CloseWorkerOptions, type TaskWorkerOptions, type WorkerSettings } from './worker-options';
 
 export type { CloseWorkerOptions, TaskWorkerOptions } from './worker-options';
-
-/** Once a drain gave up on running tasks, how long putting them back in their queues may take. */
-const LEAVE_TIMEOUT_MS = 5000;
 
 /**
  * Consumes task queues and runs each task through the tracer, firing the task
@@ -73,6 +73,7 @@ export class TaskWorker {
     const registryQueues = options.registry.queues();
     this.queues = options.queues ?? (registryQueues.length > 0 ? registryQueues : [DEFAULT_QUEUE]);
     this.settings = resolveWorkerSettings(options);
+    if (options.receiverTimeoutMs !== undefined) setReceiverTimeout(options.receiverTimeoutMs);
     this.concurrency = this.settings.concurrency;
     this.name = options.name ?? `tasks@${hostname()}:${process.pid}`;
     this.prefix = keyPrefix(options);
@@ -113,6 +114,7 @@ export class TaskWorker {
 
   private createWorker(queue: string, connection: Redis): Worker {
     const worker = new DecodingWorker(queue, (job, token) => this.process(job, token), {
+      ...this.options.bullmq,
       connection,
       prefix: queuePrefix(this.options, queue),
       concurrency: this.concurrency,
@@ -125,14 +127,18 @@ export class TaskWorker {
         backoffStrategy: (_attempts: number, type?: string, error?: Error) =>
           type === TASKS_BACKOFF && error instanceof RetryScheduled ? error.delayMs : 0,
       },
-    });
+    }, connection);
     worker.on('failed', (job, error) => {
       if (job && error?.message === STALLED_REASON) void this.workerLost(job);
     });
     worker.on('stalled', (jobId) =>
       tasksLogger().warn(`Worker ${this.name}: task ${jobId} on queue ${queue} stalled (its worker stopped renewing its lock); it runs again, or fails with WorkerLostError past maxStalledCount.`),
     );
-    worker.on('error', (error) => tasksLogger().error(`Worker ${this.name} on queue ${queue}: ${error.message}`, error.stack));
+    worker.on('error', (error) => {
+      // An outage is logged once, by the connection's outage log, not once per reconnect.
+      if (isConnectionError(error)) reportDown(describeTarget(this.options), connection, error);
+      else tasksLogger().error(`Worker ${this.name} on queue ${queue}: ${error.message}`, error.stack);
+    });
     return worker;
   }
 
@@ -154,6 +160,9 @@ export class TaskWorker {
       throw new FinalFailure(error);
     }
     if (this.canvas.joins(data)) data = await this.canvas.joined(job, data);
+    // BullMQ decides from the job in memory whether a failure may retry: give it the task's budget
+    // when the publisher did not know the task (the stored job keeps the publisher's value).
+    job.opts.attempts = attemptBudget(task);
     // Once per attempt, before any wait: a job taken back after waiting for its rate-limit slot already did this.
     const firstTake = data.receivedAttempt !== job.attemptsMade;
     // A schedule's tick: its headers, due time and publish notices, as if a publisher had sent it.
@@ -243,26 +252,43 @@ export class TaskWorker {
     await taskFailure.send(job.name, { taskId: String(job.id), args, error, attempts: job.attemptsStarted });
   }
 
+  /**
+   * One budget, `shutdownTimeoutMs`, for the whole drain, receivers included; with
+   * nothing running, Redis is all there is to wait for, so at most `connectTimeoutMs`.
+   * Closing takes at most {@link DRAIN_MARGIN_MS} more.
+   */
   private async drain(options: CloseWorkerOptions): Promise<void> {
-    await this.starting?.catch(() => undefined);
+    const budget = new DrainBudget(this.settings.shutdownTimeoutMs);
     const processSignal = options.processSignal;
-    await workerShuttingDown.send(this.name, { how: 'warm', processSignal });
-    const timeoutMs = this.settings.shutdownTimeoutMs;
+    if (this.starting) await settlesWithin(this.starting, budget.remaining());
+    await workerShuttingDown.sendWithin(this.name, { how: 'warm', processSignal }, budget.remaining());
     const closed = Promise.all(this.workers.map((worker) => worker.close()));
-    const finished = await settlesWithin(closed, timeoutMs);
-    if (!finished) {
-      tasksLogger().warn(`Worker ${this.name}: ${this.control?.size ?? 0} task(s) still running after ${timeoutMs} ms; putting them back in their queues.`);
+    const running = () => this.control?.size ?? 0;
+    const waitMs = running() > 0 ? budget.remaining() : Math.min(budget.remaining(), connectTimeoutMs(this.options));
+    let finished = await settlesWithin(closed, waitMs);
+    if (!finished && running() > 0) {
+      tasksLogger().warn(`Worker ${this.name}: ${running()} task(s) still running after ${this.settings.shutdownTimeoutMs} ms; putting them back in their queues.`);
       this.deadline.expire();
       // With Redis away the tasks can not be put back; their locks lapse and the stalled check recovers them.
-      await settlesWithin(closed, LEAVE_TIMEOUT_MS);
+      await settlesWithin(closed, CLOSE_STEP_MS);
+    } else if (!finished) {
+      // Nothing ran: what did not close is BullMQ waiting for Redis (down, or paused).
+      tasksLogger().warn(`Worker ${this.name}: Redis did not answer while closing; closed without it.`);
+      finished = true;
     }
+    await this.release();
+    await workerShutdown.sendWithin(this.name, { how: finished ? 'warm' : 'cold', processSignal }, Math.max(budget.remaining(), CLOSE_STEP_MS));
+  }
+
+  /** Closes the connections within {@link CLOSE_STEP_MS}, by force if Redis does not answer. */
+  private async release(): Promise<void> {
     this.control?.close();
-    await settlesWithin(this.canvas.close(), LEAVE_TIMEOUT_MS);
+    await settlesWithin(this.canvas.close(), CLOSE_STEP_MS);
+    this.workers.forEach((worker) => void worker.disconnect().catch(() => undefined));
     if (this.connection) {
-      await settlesWithin(this.connection.quit(), LEAVE_TIMEOUT_MS);
+      await settlesWithin(this.connection.quit(), CLOSE_STEP_MS);
       this.connection.disconnect();
     }
-    await workerShutdown.send(this.name, { how: finished ? 'warm' : 'cold', processSignal });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { TaskRegistry } from '@tasks/core';
 import { BULLMQ_DEFAULTS } from '../defaults';
-import type { BullmqConnectionOptions } from '../options';
+import type { BullmqConnectionOptions, BullmqPassThroughOptions } from '../options';
 
 /** Options of a {@link TaskWorker}. */
 export interface TaskWorkerOptions extends BullmqConnectionOptions {
@@ -33,6 +33,13 @@ export interface TaskWorkerOptions extends BullmqConnectionOptions {
   maxStalledCount?: number;
   /** After an abort (time limit, terminate), how long a body may take to stop. Default: 1000. */
   timeLimitGraceMs?: number;
+  /**
+   * How long one awaited signal receiver or hook may take before the dispatch goes on
+   * without it (a `ReceiverTimeoutError`, logged). Process-wide. Default: 30 000.
+   */
+  receiverTimeoutMs?: number;
+  /** BullMQ's own worker options, passed through (`telemetry`, `metrics`). */
+  bullmq?: BullmqPassThroughOptions;
 }
 
 /** Options of {@link TaskWorker.close}. */

@@ -22,3 +22,4 @@ export { UnknownScheduleError } from './unknown-schedule.error';
 export { ChordError } from './chord.error';
 export { InvalidCanvasError } from './invalid-canvas.error';
 export { ClusterShardingError } from './cluster-sharding.error';
+export { ReceiverTimeoutError } from './receiver-timeout.error';

@@ -4,3 +4,4 @@ export { defineSignal, findSignal, requireSignal } from './define-signal';
 export { Signal } from './signal';
 export type { AnySignal, ConnectOptions, DisconnectOptions, Receiver, SignalEventOf, SignalResponse } from './signal';
 export type { SignalEvent, SignalMap, SignalName, SignalRef } from './signal-map';
+export { setReceiverTimeout } from './receiver-watchdog';

@@ -1,6 +1,7 @@
 import { TaskContext } from '../context/task-context';
 import { AttemptAbort } from './attempt-abort';
-import { TaskRevokedError, TimeLimitExceededError } from '../errors';
+import { ReceiverTimeoutError, TaskRevokedError, TimeLimitExceededError } from '../errors';
+import { receiverWatchdog, TIMED_OUT } from '../signals/receiver-watchdog';
 import { tasksLogger } from '../logging/logger';
 import { assertJson } from '../serialization/json-guard';
 import type { JsonValue } from '../serialization/json-value';
@@ -115,7 +116,7 @@ class Attempt {
 
   private async runBody(): Promise<JsonValue> {
     const hooks = this.task.hooks;
-    if (hooks?.beforeStart) await hooks.beforeStart(this.context);
+    if (hooks?.beforeStart) await this.beforeStart(hooks.beforeStart.bind(hooks));
     const body = Promise.resolve().then(() => (this.task.handler as (...args: unknown[]) => unknown)(...this.request.args));
     const result = await this.guardBody(body);
     // A body that returns nothing (a `void` task) succeeds with null, as Celery's None.
@@ -123,6 +124,16 @@ class Attempt {
     // A result that would not survive JSON fails the attempt, as Celery's EncodeError.
     assertJson(result, 'result');
     return result;
+  }
+
+  /** `beforeStart` fails the attempt when it throws; one that does not settle in time is logged and left behind. */
+  private async beforeStart(beforeStart: (context: TaskContext) => unknown): Promise<void> {
+    const started = beforeStart(this.context);
+    if (!isPromiseLike(started)) return;
+    if ((await receiverWatchdog.guard(started)) !== TIMED_OUT) return;
+    const error = new ReceiverTimeoutError(`hook of task ${this.task.name}`, `${hookOwner(this.task)}.beforeStart`, receiverWatchdog.timeoutMs);
+    tasksLogger().error(error.message);
+    await taskInternalError.send(this.sender, { taskId: this.taskId, args: this.args, error });
   }
 
   /**
@@ -210,7 +221,10 @@ class Attempt {
 
   private async runHook(name: keyof TaskHooks, call: () => unknown): Promise<void> {
     try {
-      await call();
+      const pending = call();
+      if (isPromiseLike(pending) && (await receiverWatchdog.guard(pending)) === TIMED_OUT) {
+        throw new ReceiverTimeoutError(`hook of task ${this.task.name}`, `${hookOwner(this.task)}.${name}`, receiverWatchdog.timeoutMs);
+      }
     } catch (thrown) {
       const error = toError(thrown);
       tasksLogger().error(`hook ${hookOwner(this.task)}.${name} of task ${this.task.name} failed: ${error.message} (task id ${this.request.id})`, error.stack);
@@ -223,4 +237,8 @@ class Attempt {
 function hookOwner(task: TaskDefinition): string {
   const name: unknown = task.hooks?.constructor?.name;
   return typeof name === 'string' && name !== '' && name !== 'Object' ? name : task.source;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
