@@ -41,12 +41,21 @@ export function reportUp(target: string, client: object): void {
   tasksLogger().log(`Redis at ${target} is reachable again after ${Date.now() - outage.since} ms.`);
 }
 
+/** Whether an outage of `target` has been logged and has not ended. */
+export function inOutage(target: string): boolean {
+  return outages.has(target);
+}
+
+/** How long an outage whose clients were all closed is remembered, so that clients closing after it do not log it again. */
+const FORGET_AFTER_MS = 10_000;
+
 /** A client that failed during an outage was closed on purpose: it will not come back, and that is no news. */
 export function forget(target: string, client: object): void {
   const outage = outages.get(target);
-  if (!outage) return;
-  outage.clients.delete(client);
-  if (outage.clients.size === 0) outages.delete(target);
+  if (!outage || !outage.clients.delete(client) || outage.clients.size > 0) return;
+  setTimeout(() => {
+    if (outages.get(target) === outage && outage.clients.size === 0) outages.delete(target);
+  }, FORGET_AFTER_MS).unref();
 }
 
 function describe(error: Error): string {

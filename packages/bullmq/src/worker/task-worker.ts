@@ -22,6 +22,7 @@ import { DelayedError, type Job, type Worker } from 'bullmq';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import { hostname } from 'node:os';
 import { isConnectionError, reportDown } from '../connection/outage-log';
+import { untilDown } from '../connection/until-down';
 import { connectTimeoutMs, createRedis, describeTarget, openRedis } from '../connection/redis-client';
 import { keyPrefix, queuePrefix } from '../connection/key-prefix';
 import { BULLMQ_DEFAULTS } from '../defaults';
@@ -264,16 +265,25 @@ export class TaskWorker {
     await workerShuttingDown.sendWithin(this.name, { how: 'warm', processSignal }, budget.remaining());
     const closed = Promise.all(this.workers.map((worker) => worker.close()));
     const running = () => this.control?.size ?? 0;
+    // With nothing running, only Redis can hold the close up: no longer than connectTimeoutMs, and not at all once it is down.
     const waitMs = running() > 0 ? budget.remaining() : Math.min(budget.remaining(), connectTimeoutMs(this.options));
-    let finished = await settlesWithin(closed, waitMs);
+    const target = describeTarget(this.options);
+    const down = this.connection ? untilDown(this.connection) : undefined;
+    let finished = await settlesWithin(running() > 0 || !down ? closed : Promise.race([closed, down.promise]), waitMs);
+    down?.stop();
+    if (this.connection && this.connection.status !== 'ready') {
+      // One line for the outage (none if it was logged already), never one per reconnect.
+      reportDown(target, this.connection, new Error(`closing while Redis is unreachable (connection ${this.connection.status})`));
+      finished = running() === 0 || finished;
+    }
     if (!finished && running() > 0) {
       tasksLogger().warn(`Worker ${this.name}: ${running()} task(s) still running after ${this.settings.shutdownTimeoutMs} ms; putting them back in their queues.`);
       this.deadline.expire();
       // With Redis away the tasks can not be put back; their locks lapse and the stalled check recovers them.
       await settlesWithin(closed, CLOSE_STEP_MS);
     } else if (!finished) {
-      // Nothing ran: what did not close is BullMQ waiting for Redis (down, or paused).
-      tasksLogger().warn(`Worker ${this.name}: Redis did not answer while closing; closed without it.`);
+      // Nothing ran: what did not close is BullMQ waiting for Redis (down, or paused); one line, unless the outage has one.
+      if (this.connection?.status === 'ready') tasksLogger().warn(`Worker ${this.name}: Redis at ${target} did not answer while closing; closed without it.`);
       finished = true;
     }
     await this.release();
