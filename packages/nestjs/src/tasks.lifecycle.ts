@@ -104,22 +104,22 @@ export class TasksLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
   }
 
   private createExecutor(): CanvasExecutor | Promise<CanvasExecutor> {
-    const { eager, connection, prefix, cluster, connectTimeoutMs, results, worker, telemetry, canvas } = this.options;
+    const { eager, connection, prefix, cluster, connectTimeoutMs, results, worker, telemetry, canvas, maxPayloadBytes, bullmq } = this.options;
     if (eager) return new EagerExecutor(this.runtime.registry, undefined, canvas);
     // Results are looked up in the registry's queues; the worker's own may add some.
     const queues = worker === false || worker.queues === undefined ? undefined : [...worker.queues];
-    return BullmqExecutor.connect({ connection, prefix, cluster, connectTimeoutMs, results, telemetry, queues, registry: this.runtime.registry, canvas });
+    return BullmqExecutor.connect({ connection, prefix, cluster, connectTimeoutMs, results, telemetry, queues, maxPayloadBytes, bullmq, registry: this.runtime.registry, canvas });
   }
 
   private createWorker(): TaskWorker | undefined {
-    const { eager, worker, connection, prefix, cluster, connectTimeoutMs, shutdownTimeoutMs, telemetry } = this.options;
+    const { eager, worker, connection, prefix, cluster, connectTimeoutMs, shutdownTimeoutMs, telemetry, maxPayloadBytes, bullmq } = this.options;
     if (eager || worker === false) return undefined;
     const queues = worker.queues ?? this.runtime.registry.queues();
     if (queues.length === 0) {
       this.logger.log('No worker started: this app has no tasks and no worker.queues; it only publishes.');
       return undefined;
     }
-    return new TaskWorker({ ...worker, connection, prefix, cluster, connectTimeoutMs, shutdownTimeoutMs, telemetry, registry: this.runtime.registry, queues: [...queues] });
+    return new TaskWorker({ ...worker, connection, prefix, cluster, connectTimeoutMs, shutdownTimeoutMs, telemetry, maxPayloadBytes, bullmq, registry: this.runtime.registry, queues: [...queues] });
   }
 
   /** Logs why the start failed, releases what it opened, and rethrows. */

@@ -1,4 +1,4 @@
-import { BULLMQ_DEFAULTS, type ClusterKeyOptions, type RedisConnection, type ResultRetention } from '@tasks/bullmq';
+import { BULLMQ_DEFAULTS, type BullmqPassThroughOptions, type ClusterKeyOptions, type RedisConnection, type ResultRetention } from '@tasks/bullmq';
 import type { CanvasOptions, ScheduleSpec, TaskOptions } from '@tasks/core';
 
 /** Options every task gets unless its `@Task()` sets them (a name or a schedule can not be a default). */
@@ -88,6 +88,10 @@ export interface TasksModuleOptions {
    * without it (its response is a `ReceiverTimeoutError`, logged). Process-wide. Default: 30 000.
    */
   receiverTimeoutMs?: number;
+  /** Calls whose arguments and headers are larger once encoded fail with `PayloadTooLargeError`; workers reject such jobs. Default: 16 MiB. */
+  maxPayloadBytes?: number;
+  /** BullMQ's own options, passed through: `telemetry` to queues and workers, `metrics` to workers. */
+  bullmq?: BullmqPassThroughOptions;
 }
 
 /** {@link TasksWorkerOptions} with every default applied. */
@@ -116,6 +120,8 @@ export interface ResolvedTasksOptions {
   readonly schedules: Readonly<Record<string, ScheduleSpec>>;
   readonly canvas: CanvasOptions | undefined;
   readonly receiverTimeoutMs: number;
+  readonly maxPayloadBytes: number;
+  readonly bullmq: BullmqPassThroughOptions | undefined;
 }
 
 /** The one place where the module's defaults are applied. */
@@ -135,6 +141,8 @@ export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedT
     schedules: { ...options.schedules },
     canvas: options.canvas,
     receiverTimeoutMs: options.receiverTimeoutMs ?? BULLMQ_DEFAULTS.receiverTimeoutMs,
+    maxPayloadBytes: options.maxPayloadBytes ?? BULLMQ_DEFAULTS.maxPayloadBytes,
+    bullmq: options.bullmq,
   };
 }
 

@@ -6,6 +6,9 @@ export const TASKS_BACKOFF = 'tasks';
 /** Key of the stand-in data given to a job whose stored data or options are not JSON. */
 export const UNDECODABLE = '__undecodable__';
 
+/** Key of the stand-in data given to a job whose stored data is over `maxPayloadBytes`; its value is the size. */
+export const OVERSIZED = '__oversized__';
+
 /** BullMQ's reason for a job that stalled more often than `maxStalledCount` allows. */
 export const STALLED_REASON = 'job stalled more than allowable limit';
 

@@ -56,6 +56,8 @@ export interface BullmqExecutorOptions extends BullmqConnectionOptions {
    * dispatch goes on without it. Process-wide. Default: 30 000.
    */
   receiverTimeoutMs?: number;
+  /** Calls whose arguments and headers are larger once encoded fail with `PayloadTooLargeError`, nothing sent. Default: 16 MiB. */
+  maxPayloadBytes?: number;
   /** BullMQ's own options, passed through: queues take `telemetry`. */
   bullmq?: BullmqPassThroughOptions;
 }
@@ -84,6 +86,7 @@ export class BullmqExecutor implements CanvasExecutor {
   private readonly prefix: string;
   private readonly retention: Required<ResultRetention>;
   private readonly telemetry: TaskTelemetry;
+  private readonly maxPayloadBytes: number;
   private readonly revokeTask = (taskId: string, options?: RevokeOptions) => this.revoke(taskId, options);
   private scheduleApi: BullmqSchedules | undefined;
   private closing: Promise<void> | undefined;
@@ -94,6 +97,7 @@ export class BullmqExecutor implements CanvasExecutor {
   ) {
     this.prefix = keyPrefix(options);
     this.telemetry = new TaskTelemetry(options.telemetry ?? BULLMQ_DEFAULTS.telemetry);
+    this.maxPayloadBytes = options.maxPayloadBytes ?? BULLMQ_DEFAULTS.maxPayloadBytes;
     if (options.receiverTimeoutMs !== undefined) setReceiverTimeout(options.receiverTimeoutMs);
     this.retention = {
       completedSeconds: options.results?.completedSeconds ?? BULLMQ_DEFAULTS.completedSeconds,
@@ -125,7 +129,7 @@ export class BullmqExecutor implements CanvasExecutor {
 
   /** Prepares (firing `before_task_publish`), writes the job, and fires `after_task_publish`. */
   private async publish(name: string, args: readonly unknown[], options: PublishOptions): Promise<PreparedPublish> {
-    const call = await preparePublish(name, args, options, this.options.registry);
+    const call = await preparePublish(name, args, options, this.options.registry, this.maxPayloadBytes);
     // During an outage, fail now rather than leave the job in ioredis' offline queue.
     await requireReady(this.redis, this.options);
     const writing = Date.now();

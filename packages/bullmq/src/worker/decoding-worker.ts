@@ -1,6 +1,6 @@
 import { Worker, type Job, type JobJson, type Processor, type WorkerOptions } from 'bullmq';
 import type { RedisClient as Redis } from '../connection/redis-client';
-import { UNDECODABLE } from '../message/protocol';
+import { OVERSIZED, UNDECODABLE } from '../message/protocol';
 
 /** How far into the active list to look for the job a failed fetch just moved there. */
 const ACTIVE_SCAN = 100;
@@ -17,11 +17,19 @@ export class DecodingWorker extends Worker {
     options: WorkerOptions,
     /** A connection for the few commands of our own. */
     private readonly commands: Redis,
+    /** Jobs whose stored data is larger are not decoded, but rejected. */
+    private readonly maxPayloadBytes: number,
   ) {
     super(queue, processor, options);
   }
 
   protected override createJob(data: JobJson, jobId: string): Job {
+    const raw: unknown = data.data;
+    // UTF-8 takes at most 3 bytes per code unit: only long strings need counting.
+    if (typeof raw === 'string' && raw.length * 3 > this.maxPayloadBytes) {
+      const bytes = Buffer.byteLength(raw);
+      if (bytes > this.maxPayloadBytes) return super.createJob({ ...data, data: JSON.stringify({ [OVERSIZED]: bytes }) }, jobId);
+    }
     try {
       return super.createJob(data, jobId);
     } catch (error) {

@@ -128,7 +128,7 @@ export class TaskWorker {
         backoffStrategy: (_attempts: number, type?: string, error?: Error) =>
           type === TASKS_BACKOFF && error instanceof RetryScheduled ? error.delayMs : 0,
       },
-    }, connection);
+    }, connection, this.settings.maxPayloadBytes);
     worker.on('failed', (job, error) => {
       if (job && error?.message === STALLED_REASON) void this.workerLost(job);
     });
@@ -148,7 +148,7 @@ export class TaskWorker {
     const taskId = String(job.id);
     let data: TaskJobData;
     try {
-      data = decodeTaskMessage(job.data);
+      data = decodeTaskMessage(job.data, job.name, this.settings.maxPayloadBytes);
     } catch (thrown) {
       const error = toError(thrown);
       await taskRejected.send(this.name, { jobId: taskId, error });

@@ -38,6 +38,8 @@ export interface TaskWorkerOptions extends BullmqConnectionOptions {
    * without it (a `ReceiverTimeoutError`, logged). Process-wide. Default: 30 000.
    */
   receiverTimeoutMs?: number;
+  /** Jobs whose encoded data is larger are rejected with `PayloadTooLargeError`. Default: 16 MiB. */
+  maxPayloadBytes?: number;
   /** BullMQ's own worker options, passed through (`telemetry`, `metrics`). */
   bullmq?: BullmqPassThroughOptions;
 }
@@ -56,6 +58,7 @@ export interface WorkerSettings {
   readonly stalledIntervalMs: number;
   readonly maxStalledCount: number;
   readonly timeLimitGraceMs: number;
+  readonly maxPayloadBytes: number;
 }
 
 /** Applies {@link BULLMQ_DEFAULTS} to what `options` leaves out. */
@@ -67,5 +70,6 @@ export function resolveWorkerSettings(options: TaskWorkerOptions): WorkerSetting
     stalledIntervalMs: options.stalledIntervalMs ?? BULLMQ_DEFAULTS.stalledIntervalMs,
     maxStalledCount: options.maxStalledCount ?? BULLMQ_DEFAULTS.maxStalledCount,
     timeLimitGraceMs: options.timeLimitGraceMs ?? BULLMQ_DEFAULTS.timeLimitGraceMs,
+    maxPayloadBytes: options.maxPayloadBytes ?? BULLMQ_DEFAULTS.maxPayloadBytes,
   };
 }

@@ -23,3 +23,4 @@ export { ChordError } from './chord.error';
 export { InvalidCanvasError } from './invalid-canvas.error';
 export { ClusterShardingError } from './cluster-sharding.error';
 export { ReceiverTimeoutError } from './receiver-timeout.error';
+export { PayloadTooLargeError } from './payload-too-large.error';

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { CORE_DEFAULTS } from '../defaults';
 import { InvalidPublishOptionsError } from '../errors';
+import { encodeWithin } from './payload-size';
 import { assertJson, assertJsonArgs } from '../serialization/json-guard';
 import type { JsonValue } from '../serialization/json-value';
 import { beforeTaskPublish } from '../signals/builtins';
@@ -34,14 +36,17 @@ export async function preparePublish(
   args: readonly unknown[],
   options: PublishOptions = {},
   registry?: TaskRegistry,
+  maxPayloadBytes: number = CORE_DEFAULTS.maxPayloadBytes,
 ): Promise<PreparedPublish> {
   if (typeof name !== 'string' || name === '') {
     throw new InvalidPublishOptionsError(String(name), 'name', 'a non-empty task name', JSON.stringify(name) ?? String(name));
   }
   assertJsonArgs(args);
+  // Everything the caller gave is checked before any signal fires; what receivers change, after.
+  validateOptions(name, options);
   const taskId = options.taskId ?? randomUUID();
-  check(name, 'taskId', typeof taskId === 'string' && taskId !== '', 'a non-empty string', taskId);
-  const copiedArgs = JSON.parse(JSON.stringify(args)) as JsonValue[];
+  const argsJson = encodeWithin(name, args, maxPayloadBytes);
+  const copiedArgs = JSON.parse(argsJson) as JsonValue[];
   const headers: TaskHeaders = { ...options.headers };
   const finalOptions: PublishOptions = { ...options, headers, taskId };
 
@@ -50,6 +55,8 @@ export async function preparePublish(
   const sentHeaders = headersAfterPublishSignal(payload, headers);
   const sent: PublishOptions = { ...payload.options, headers: sentHeaders, taskId };
   assertJson(sentHeaders, 'headers');
+  encodeWithin(name, sentHeaders, maxPayloadBytes, argsJson.length);
+  validateOptions(name, sent);
 
   const task = registry?.get(name);
   const now = Date.now();
@@ -65,6 +72,44 @@ export async function preparePublish(
     expiresAt: resolveExpiry(name, sent, now),
     timeLimitMs: resolveTimeLimit(name, sent),
   };
+}
+
+/** Every option `PublishOptions` has (the compiler keeps this list complete): any other name is refused, as a typo would otherwise be ignored. */
+const PUBLISH_OPTION_NAMES: Record<keyof PublishOptions, true> = {
+  delayMs: true,
+  eta: true,
+  expiresMs: true,
+  expires: true,
+  priority: true,
+  queue: true,
+  taskId: true,
+  headers: true,
+  timeLimitMs: true,
+  link: true,
+  linkError: true,
+};
+const PUBLISH_OPTIONS: ReadonlySet<string> = new Set(Object.keys(PUBLISH_OPTION_NAMES));
+
+/** Checks every option and its name; throws {@link InvalidPublishOptionsError} naming the first bad one. */
+function validateOptions(name: string, options: PublishOptions): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidPublishOptionsError(name, 'options', 'an object of publish options', show(options));
+  }
+  for (const key of Object.keys(options)) {
+    if (!PUBLISH_OPTIONS.has(key)) {
+      throw new InvalidPublishOptionsError(name, key, `one of the publish options (${[...PUBLISH_OPTIONS].join(', ')})`, 'an unknown option name');
+    }
+  }
+  const { taskId, headers } = options;
+  if (taskId !== undefined) {
+    // BullMQ refuses integer ids (they collide with its own counters) and ids with ':' (its key separator).
+    check(name, 'taskId', typeof taskId === 'string' && taskId !== '' && !/^\d+$/.test(taskId) && !taskId.includes(':'), 'a non-empty string that is not an integer and has no ":"', taskId);
+  }
+  if (headers !== undefined) check(name, 'headers', typeof headers === 'object' && headers !== null && !Array.isArray(headers), 'an object of JSON values', headers);
+  resolveQueue(name, options, undefined);
+  resolveDelay(name, options, Date.now());
+  resolveExpiry(name, options, Date.now());
+  resolveTimeLimit(name, options);
 }
 
 /**

@@ -37,7 +37,7 @@ describe('receiver deadline', () => {
 
     expect(ran).toEqual(['stuck', 'next']);
     expect(responses[0]).toMatchObject({ error: expect.any(ReceiverTimeoutError) });
-    expect((responses[0] as { error: ReceiverTimeoutError }).error).toMatchObject({ receiverName: 'stuck', timeoutMs: 50 });
+    expect((responses[0] as { error: Error }).error).toMatchObject({ receiverName: 'stuck', timeoutMs: 50 });
     expect(responses[1]).toMatchObject({ value: undefined });
     expect(logs.errors.map((e) => e.message)).toEqual([expect.stringMatching(new RegExp(`^Receiver stuck of signal ${signal.name} did not settle within 50 ms`))]);
   });
@@ -54,7 +54,7 @@ describe('receiver deadline', () => {
     setReceiverTimeout(60_000);
     offs.push(signal.connect(never));
     const responses = await signal.sendWithin('test', {}, 20);
-    expect((responses[0] as { error: ReceiverTimeoutError }).error).toMatchObject({ timeoutMs: 20 });
+    expect((responses[0] as { error: Error }).error).toMatchObject({ timeoutMs: 20 });
   });
 
   it('a stuck task_prerun receiver and a stuck hook do not change the outcome of a task (eager)', async () => {
