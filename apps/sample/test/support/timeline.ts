@@ -76,7 +76,16 @@ const charged = ['worker payment_captured billing', 'worker task_success billing
 
 export const CHARGE_LANE = {
   ok: [...attempt('billing.charge'), ...charged],
-  flaky: [...attempt('billing.charge'), 'worker task_retry billing.charge', 'worker task_postrun billing.charge', ...attempt('billing.charge'), ...charged],
+  flaky: [
+    ...attempt('billing.charge'),
+    // The retry re-publishes the charge, as Celery's retry() does.
+    'worker before_task_publish billing.charge',
+    'worker after_task_publish billing.charge',
+    'worker task_retry billing.charge',
+    'worker task_postrun billing.charge',
+    ...attempt('billing.charge'),
+    ...charged,
+  ],
   declined: [...attempt('billing.charge'), 'worker task_failure billing.charge', 'worker task_postrun billing.charge'],
 };
 

@@ -1,4 +1,4 @@
-import { builtinSignals, type TaskContext, type TaskHooks, type TaskState } from '@tasks/core';
+import { builtinSignals, TaskContext, type TaskHooks, type TaskState } from '@tasks/core';
 
 const PUBLISHER_SIGNALS = new Set(['before_task_publish', 'after_task_publish']);
 
@@ -19,7 +19,8 @@ export class SignalRecorder {
         signal.connect(
           (event: object) => {
             const state = (event as { state?: TaskState }).state;
-            const list = PUBLISHER_SIGNALS.has(signal.name) && this.events.length === 0 ? this.published : this.events;
+            // A retry's publish signals fire in the worker, inside the attempt's context; the call's own outside any.
+            const list = PUBLISHER_SIGNALS.has(signal.name) && TaskContext.find() === undefined ? this.published : this.events;
             list.push(state ? `${signal.name}(${state})` : signal.name);
           },
           { sender: taskName },
