@@ -32,8 +32,9 @@ export function lanes(timeline: readonly TimelineEntry[]): Lanes {
   return {
     api: timeline.filter((entry) => entry.where === 'api').map(step),
     charge: worker.filter((entry) => entry.sender === 'billing.charge' || entry.sender === 'billing').map(step),
+    // The flow's later steps; a retry of the charge re-publishes the charge, which stays in its lane.
     published: worker
-      .filter((entry) => entry.signal.endsWith('_publish'))
+      .filter((entry) => entry.signal.endsWith('_publish') && (FLOW_TASKS as readonly string[]).includes(entry.sender))
       .map(step)
       .sort(),
     receipt: attempts('emails.receipt'),
