@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from './redis-client';
 
 /** Resolves once `redis` is not ready (at once if it is not); `stop` removes the listeners. */
 export function untilDown(redis: Redis): { promise: Promise<void>; stop: () => void } {
