@@ -62,7 +62,8 @@ export class AuditListener {
   async taskEvent(event: TaskEvent): Promise<void> {
     const orderId = orderIdOf(event.args);
     if (orderId === undefined) return;
-    if (event.signal === 'before_task_publish') await this.orders.addOpenTasks(orderId, 1);
+    // A new task opens; a retry re-publishes the same task (inside its own attempt), which stays one.
+    if (event.signal === 'before_task_publish' && TaskContext.find()?.id !== event.taskId) await this.orders.addOpenTasks(orderId, 1);
     await this.record(orderId, event, describe(event));
     // The count reaches zero once, in one process, however many workers there are.
     if (event.signal === 'task_postrun' && event.state !== TaskState.RETRY && (await this.orders.addOpenTasks(orderId, -1)) === 0) {

@@ -4,7 +4,7 @@ export { TASKS_BACKOFF } from './message/protocol';
 export type { BullmqExecutorOptions } from './publisher/bullmq-executor';
 export { TaskWorker } from './worker/task-worker';
 export type { TaskWorkerOptions, CloseWorkerOptions } from './worker/task-worker';
-export type { BullmqConnectionOptions, ClusterKeyOptions, RedisClusterConnection, RedisConnection, ResultRetention } from './options';
+export type { BullmqConnectionOptions, BullmqPassThroughOptions, ClusterKeyOptions, RedisClusterConnection, RedisConnection, ResultRetention } from './options';
 export { BULLMQ_DEFAULTS } from './defaults';
 export { rateLimitIntervalMs } from './worker/rate-limiter';
 export { BullmqSchedules } from './schedules/bullmq-schedules';

@@ -1,3 +1,4 @@
+import type { WorkerOptions } from 'bullmq';
 import type { Cluster, ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
 
 /**
@@ -57,4 +58,14 @@ export interface ResultRetention {
   completedSeconds?: number;
   /** Seconds a failed task is kept. Default: 604 800 (one week). */
   failedSeconds?: number;
+}
+
+/**
+ * BullMQ's own options, passed through as they are: `telemetry` to the queues and
+ * workers, `metrics` to the workers (BullMQ then records completed and failed counts
+ * per minute, which dashboards show).
+ */
+export interface BullmqPassThroughOptions {
+  telemetry?: WorkerOptions['telemetry'];
+  metrics?: WorkerOptions['metrics'];
 }

@@ -14,7 +14,7 @@ class Broken extends Error {
 const PUBLISH = ['before_task_publish', 'after_task_publish'];
 const START = ['task_received', 'task_prerun', 'beforeStart', 'body'];
 const SUCCESS = [...START, 'onSuccess', 'task_success', 'afterReturn', 'task_postrun(SUCCESS)'];
-const RETRY = [...START, 'onRetry', 'task_retry', 'task_postrun(RETRY)'];
+const RETRY = [...START, 'before_task_publish', 'after_task_publish', 'onRetry', 'task_retry', 'task_postrun(RETRY)'];
 const FAILURE = [...START, 'onFailure', 'task_failure', 'afterReturn', 'task_postrun(FAILURE)'];
 
 interface Scenario {

@@ -110,6 +110,21 @@ describe('the worker', () => {
     expect((await rejected.promise).message).toMatch(/not JSON/);
     await expect(harness.executor.result(job.id!).get({ timeoutMs: 5000 })).rejects.toMatchObject({ name: 'InvalidTaskMessageError' });
   });
+
+  it('job options that are not JSON, written straight into Redis: task_rejected once, and the job ends FAILED', async () => {
+    const rejected: Error[] = [];
+    offs.push(taskRejected.connect((e) => void rejected.push(e.error), { sender: harness.worker.name }));
+    const published = await harness.executor.applyAsync('worker.add', [1, 2], { delayMs: 60_000 });
+    await redis.hset(`${harness.prefix}:default:${published.id}`, 'opts', '{not json');
+    // Due at once (BullMQ's own promote reads the options, which it can not).
+    await redis.zadd(`${harness.prefix}:default:delayed`, 0, published.id);
+    await queue.promoteJobs();
+
+    await expect(published.get({ timeoutMs: 10_000 })).rejects.toMatchObject({ name: 'InvalidTaskMessageError', message: expect.stringMatching(/options are not JSON/) });
+    expect(await published.state()).toBe('FAILURE');
+    expect(await queue.getJobState(published.id)).toBe('failed');
+    expect(rejected.map((error) => error.name)).toEqual(['InvalidTaskMessageError']);
+  });
 });
 
 describe('Redis unreachable', () => {

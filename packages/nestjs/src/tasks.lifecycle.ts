@@ -11,6 +11,7 @@ import { BullmqExecutor, TaskWorker } from '@tasks/bullmq';
 import {
   EagerExecutor,
   requireSignal,
+  setReceiverTimeout,
   setTasksLogger,
   type ConnectOptions,
   type Receiver,
@@ -61,6 +62,7 @@ export class TasksLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
     this.previousLogger = setTasksLogger(this.libraryLogger);
     try {
       this.importCheck.assertOnlyOne();
+      setReceiverTimeout(this.options.receiverTimeoutMs);
       const { taskHolders, receivers } = this.explorer.explore();
       const tasks = taskHolders.flatMap((instance) => this.runtime.registry.registerInstance(instance));
       // Every signal is resolved before the first connection, so a bad name leaves nothing connected.
@@ -105,22 +107,22 @@ export class TasksLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
   }
 
   private createExecutor(): CanvasExecutor | Promise<CanvasExecutor> {
-    const { eager, connection, prefix, cluster, connectTimeoutMs, results, worker, telemetry, canvas, eventsMaxLength } = this.options;
+    const { eager, connection, prefix, cluster, connectTimeoutMs, results, worker, telemetry, canvas, eventsMaxLength, maxPayloadBytes, bullmq } = this.options;
     if (eager) return new EagerExecutor(this.runtime.registry, undefined, canvas);
     // Results are looked up in the registry's queues; the worker's own may add some.
     const queues = worker === false || worker.queues === undefined ? undefined : [...worker.queues];
-    return BullmqExecutor.connect({ connection, prefix, cluster, connectTimeoutMs, results, telemetry, queues, registry: this.runtime.registry, canvas, eventsMaxLength });
+    return BullmqExecutor.connect({ connection, prefix, cluster, connectTimeoutMs, results, telemetry, queues, maxPayloadBytes, bullmq, registry: this.runtime.registry, canvas, eventsMaxLength });
   }
 
   private createWorker(): TaskWorker | undefined {
-    const { eager, worker, connection, prefix, cluster, connectTimeoutMs, shutdownTimeoutMs, telemetry, events, eventsMaxLength } = this.options;
+    const { eager, worker, connection, prefix, cluster, connectTimeoutMs, shutdownTimeoutMs, telemetry, events, eventsMaxLength, maxPayloadBytes, bullmq } = this.options;
     if (eager || worker === false) return undefined;
     const queues = worker.queues ?? this.runtime.registry.queues();
     if (queues.length === 0) {
       this.logger.log('No worker started: this app has no tasks and no worker.queues; it only publishes.');
       return undefined;
     }
-    return new TaskWorker({ ...worker, connection, prefix, cluster, connectTimeoutMs, shutdownTimeoutMs, telemetry, events, eventsMaxLength, registry: this.runtime.registry, queues: [...queues] });
+    return new TaskWorker({ ...worker, connection, prefix, cluster, connectTimeoutMs, shutdownTimeoutMs, telemetry, events, eventsMaxLength, maxPayloadBytes, bullmq, registry: this.runtime.registry, queues: [...queues] });
   }
 
   /** Logs why the start failed, releases what it opened, and rethrows. */

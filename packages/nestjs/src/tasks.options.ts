@@ -1,4 +1,4 @@
-import { BULLMQ_DEFAULTS, type ClusterKeyOptions, type RedisConnection, type ResultRetention } from '@tasks/bullmq';
+import { BULLMQ_DEFAULTS, type BullmqPassThroughOptions, type ClusterKeyOptions, type RedisConnection, type ResultRetention } from '@tasks/bullmq';
 import type { CanvasOptions, ScheduleSpec, TaskOptions } from '@tasks/core';
 
 /** Options every task gets unless its `@Task()` sets them (a name or a schedule can not be a default). */
@@ -91,6 +91,15 @@ export interface TasksModuleOptions {
   events?: boolean;
   /** Cap of the event stream, in entries. Default: 10 000. */
   eventsMaxLength?: number;
+  /**
+   * How long one awaited signal receiver or hook may take before the dispatch goes on
+   * without it (its response is a `ReceiverTimeoutError`, logged). Process-wide. Default: 30 000.
+   */
+  receiverTimeoutMs?: number;
+  /** Calls whose arguments and headers are larger once encoded fail with `PayloadTooLargeError`; workers reject such jobs. Default: 16 MiB. */
+  maxPayloadBytes?: number;
+  /** BullMQ's own options, passed through: `telemetry` to queues and workers, `metrics` to workers. */
+  bullmq?: BullmqPassThroughOptions;
 }
 
 /** {@link TasksWorkerOptions} with every default applied. */
@@ -120,6 +129,9 @@ export interface ResolvedTasksOptions {
   readonly canvas: CanvasOptions | undefined;
   readonly events: boolean;
   readonly eventsMaxLength: number | undefined;
+  readonly receiverTimeoutMs: number;
+  readonly maxPayloadBytes: number;
+  readonly bullmq: BullmqPassThroughOptions | undefined;
 }
 
 /** The one place where the module's defaults are applied. */
@@ -140,6 +152,9 @@ export function resolveTasksOptions(options: TasksModuleOptions = {}): ResolvedT
     canvas: options.canvas,
     events: options.events ?? false,
     eventsMaxLength: options.eventsMaxLength,
+    receiverTimeoutMs: options.receiverTimeoutMs ?? BULLMQ_DEFAULTS.receiverTimeoutMs,
+    maxPayloadBytes: options.maxPayloadBytes ?? BULLMQ_DEFAULTS.maxPayloadBytes,
+    bullmq: options.bullmq,
   };
 }
 

@@ -32,8 +32,9 @@ export function lanes(timeline: readonly TimelineEntry[]): Lanes {
   return {
     api: timeline.filter((entry) => entry.where === 'api').map(step),
     charge: worker.filter((entry) => entry.sender === 'billing.charge' || entry.sender === 'billing').map(step),
+    // The flow's later steps; a retry of the charge re-publishes the charge, which stays in its lane.
     published: worker
-      .filter((entry) => entry.signal.endsWith('_publish'))
+      .filter((entry) => entry.signal.endsWith('_publish') && (FLOW_TASKS as readonly string[]).includes(entry.sender))
       .map(step)
       .sort(),
     receipt: attempts('emails.receipt'),
@@ -76,7 +77,16 @@ const charged = ['worker payment_captured billing', 'worker task_success billing
 
 export const CHARGE_LANE = {
   ok: [...attempt('billing.charge'), ...charged],
-  flaky: [...attempt('billing.charge'), 'worker task_retry billing.charge', 'worker task_postrun billing.charge', ...attempt('billing.charge'), ...charged],
+  flaky: [
+    ...attempt('billing.charge'),
+    // The retry re-publishes the charge, as Celery's retry() does.
+    'worker before_task_publish billing.charge',
+    'worker after_task_publish billing.charge',
+    'worker task_retry billing.charge',
+    'worker task_postrun billing.charge',
+    ...attempt('billing.charge'),
+    ...charged,
+  ],
   declined: [...attempt('billing.charge'), 'worker task_failure billing.charge', 'worker task_postrun billing.charge'],
 };
 

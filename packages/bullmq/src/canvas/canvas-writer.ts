@@ -11,6 +11,7 @@ import {
 } from '@tasks/core/internal';
 import { FlowProducer, type FlowJob, type JobsOptions } from 'bullmq';
 import type { RedisClient as Redis } from '../connection/redis-client';
+import { attemptBudget } from '../message/protocol';
 import { taskJobOptions } from '../publisher/task-job-options';
 import { encodeTaskMessage } from '../message/task-message.codec';
 import type { ResultRetention } from '../options';
@@ -153,7 +154,7 @@ export class CanvasWriter {
     if (task.linkError) canvas.linkError = task.linkError;
     const data: CanvasJobData = encodeTaskMessage(call);
     if (Object.keys(canvas).some((key) => key !== 'retention')) data.canvas = canvas;
-    const opts: JobsOptions = { ...taskJobOptions(retention, call.options.priority), jobId: call.taskId, delay: call.delayMs > 0 ? call.delayMs : undefined };
+    const opts: JobsOptions = { ...taskJobOptions(retention, call.options.priority, attemptBudget(this.registry?.get(task.name))), jobId: call.taskId, delay: call.delayMs > 0 ? call.delayMs : undefined };
     return { call, data, opts };
   }
 

@@ -10,7 +10,7 @@ import type { BullmqConnectionOptions } from '../options';
 import { parseBusMessage, parseNodeReply, type BusMessage, type ControlCommand, type ControlRequest, type WorkerAnswer } from '../message/bus-message';
 import { EventInterests, parseListenerEntry } from '../events/event-interests';
 import { EventReader } from '../events/event-reader';
-import { settlesWithin } from '../worker/drain-deadline';
+import { settlesWithin } from '../utils/settles-within';
 import { BATCH_FIELD, encodeEvent, EVENT_FIELD, type TaskEvent } from '../events/task-event';
 
 /** Default cap of the event stream (entries; trimmed approximately, as Redis does cheaply). */

@@ -8,6 +8,7 @@ import { keyPrefix } from './key-prefix';
 /** A client of a single Redis or of a Redis Cluster. */
 export type RedisClient = Redis | Cluster;
 
+import { forget, reportDown, reportUp } from './outage-log';
 
 /** What a client is for: blocking clients (workers, event readers) must never give up on a command. */
 export type RedisRole = 'commands' | 'blocking';
@@ -15,13 +16,11 @@ export type RedisRole = 'commands' | 'blocking';
 /**
  * Opens an ioredis client and waits until Redis answers, failing with a
  * {@link RedisConnectionError} after `connectTimeoutMs` instead of letting
- * ioredis retry forever in silence. Once connected, the client reconnects by itself.
+ * ioredis retry forever in silence, or at once when Redis refuses us (wrong
+ * password, untrusted TLS certificate). Once connected, the client reconnects by itself.
  */
 export async function openRedis(options: BullmqConnectionOptions, role: RedisRole, purpose: string): Promise<RedisClient> {
   const redis = createRedis(options, role, purpose);
-  // Connection errors are reported by requireReady (and, once connected, by the reconnects
-  // themselves), not by ioredis' "unhandled error event" log.
-  redis.on('error', () => undefined);
   try {
     await requireReady(redis, options);
   } catch (error) {
@@ -34,7 +33,8 @@ export async function openRedis(options: BullmqConnectionOptions, role: RedisRol
 /**
  * Creates a client without waiting for it (for extra clients once Redis is known to answer).
  * It is named `<prefix>:<purpose>` (`tasks:publisher`, `tasks:worker:<name>`…), so that
- * `CLIENT LIST` tells the clients of one application apart.
+ * `CLIENT LIST` tells the clients of one application apart. Its connection errors go
+ * to the outage log (one line when an outage starts, one when it ends).
  */
 export function createRedis(options: BullmqConnectionOptions, role: RedisRole, purpose: string): RedisClient {
   const shared: RedisOptions = {
@@ -47,14 +47,22 @@ export function createRedis(options: BullmqConnectionOptions, role: RedisRole, p
     maxRetriesPerRequest: role === 'blocking' ? null : 2,
   };
   const connection = options.connection ?? BULLMQ_DEFAULTS.connection;
-  if (isClusterConnection(connection)) return createClusterClient(connection, shared);
-  return typeof connection === 'string' ? new Redis(connection, shared) : new Redis({ ...connection, ...shared });
+  const redis: RedisClient = isClusterConnection(connection)
+    ? createClusterClient(connection, shared)
+    : typeof connection === 'string'
+      ? new Redis(connection, shared)
+      : new Redis({ ...connection, ...shared });
+  const target = describeTarget(options);
+  redis.on('error', (error: Error) => reportDown(target, redis, error));
+  redis.on('ready', () => reportUp(target, redis));
+  redis.on('end', () => forget(target, redis));
+  return redis;
 }
 
 /** `host:port` or the URL without its password, for messages. */
 export function describeTarget(options: BullmqConnectionOptions): string {
   const connection = options.connection ?? BULLMQ_DEFAULTS.connection;
-  if (typeof connection === 'string') return connection;
+  if (typeof connection === 'string') return connection.replace(/^(\w+:\/\/[^:@/]*):[^@/]*@/, '$1:***@');
   if (isClusterConnection(connection)) return describeCluster(connection);
   return `${connection.host ?? '127.0.0.1'}:${connection.port ?? 6379}`;
 }
@@ -64,38 +72,62 @@ export function connectTimeoutMs(options: BullmqConnectionOptions): number {
 }
 
 /**
+ * Errors that no reconnect will cure: Redis refused our password, or the TLS layer
+ * refused its certificate. Waiting for the timeout would only hide them.
+ */
+export function isRefusal(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(code)) return true;
+  return /^(WRONGPASS|NOAUTH|NOPERM)\b|invalid username-password|ERR AUTH/i.test(error.message);
+}
+
+/** One wait per client, however many callers wait on it, so listeners do not pile up during an outage. */
+const readiness = new WeakMap<RedisClient, Promise<void>>();
+
+/**
  * Resolves once `redis` is connected, waiting through a reconnect for at most
- * `connectTimeoutMs`, else rejects with a {@link RedisConnectionError}.
+ * `connectTimeoutMs`; rejects with a {@link RedisConnectionError} after it, or at
+ * once when Redis refuses us (its `cause` is the server's or TLS layer's error).
  *
  * Called before a write that must not sit in ioredis' offline queue: a publish
  * made during an outage fails within the timeout, and since nothing was sent
  * it can be retried without running the task twice. (A BullMQ queue opened
  * during an outage would otherwise wait for Redis for ever.)
  */
-export async function requireReady(redis: RedisClient, options: BullmqConnectionOptions): Promise<void> {
-  if (redis.status === 'ready') return;
+export function requireReady(redis: RedisClient, options: BullmqConnectionOptions): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  let waiting = readiness.get(redis);
+  if (!waiting) {
+    waiting = waitForReady(redis, options).finally(() => readiness.delete(redis));
+    readiness.set(redis, waiting);
+  }
+  return waiting;
+}
+
+function waitForReady(redis: RedisClient, options: BullmqConnectionOptions): Promise<void> {
   const timeoutMs = connectTimeoutMs(options);
-  const fail = (why: string) => new RedisConnectionError(describeTarget(options), timeoutMs, { cause: new Error(why) });
-  if (redis.status === 'end') throw fail('the connection was closed');
-  await new Promise<void>((resolve, reject) => {
-    const onReady = () => {
-      cleanup();
-      resolve();
-    };
-    const onEnd = () => {
-      cleanup();
-      reject(fail('the connection was closed'));
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(fail(`the connection was ${redis.status} and did not recover within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const cleanup = () => {
+  const target = describeTarget(options);
+  const started = Date.now();
+  if (redis.status === 'end') return Promise.reject(new RedisConnectionError(target, timeoutMs, { reason: 'the connection was closed' }));
+  let lastError: Error | undefined;
+  return new Promise<void>((resolve, reject) => {
+    const finish = (error?: Error) => {
       clearTimeout(timer);
       redis.off('ready', onReady);
       redis.off('end', onEnd);
+      redis.off('error', onError);
+      if (error) reject(error);
+      else resolve();
     };
+    const onReady = () => finish();
+    const onEnd = () => finish(new RedisConnectionError(target, timeoutMs, { reason: `the connection was closed after ${Date.now() - started} ms`, cause: lastError }));
+    const onError = (error: Error) => {
+      lastError = error;
+      if (isRefusal(error)) finish(new RedisConnectionError(target, timeoutMs, { reason: error.message, cause: error }));
+    };
+    const timer = setTimeout(() => finish(new RedisConnectionError(target, timeoutMs, { cause: lastError ?? new Error(`the connection was ${redis.status}`) })), timeoutMs);
     redis.on('ready', onReady);
     redis.on('end', onEnd);
+    redis.on('error', onError);
   });
 }

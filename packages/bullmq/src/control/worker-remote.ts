@@ -6,7 +6,7 @@ import { WORKER_HEARTBEAT, type WorkerHeartbeatPayload } from '../events/task-ev
 import { tasksKeys } from '../keys';
 import type { BullmqConnectionOptions } from '../options';
 import type { ControlCommand, InspectWhat } from '../message/bus-message';
-import { settlesWithin } from '../worker/drain-deadline';
+import { settlesWithin } from '../utils/settles-within';
 import type { HeldTask, WorkerActivity } from './worker-activity';
 
 /** Heartbeats, as Celery's: every 2 s. */

@@ -1,6 +1,6 @@
-import { InvalidTaskMessageError, type JsonValue, type TaskHeaders } from '@tasks/core';
+import { InvalidTaskMessageError, PayloadTooLargeError, type JsonValue, type TaskHeaders } from '@tasks/core';
 import type { PreparedPublish } from '@tasks/core/internal';
-import { UNDECODABLE } from './protocol';
+import { OVERSIZED, UNDECODABLE } from './protocol';
 
 /** Version of the job data layout, so that a future layout can be told apart. */
 const MESSAGE_VERSION = 1;
@@ -13,6 +13,8 @@ export interface TaskJobData {
   publishedAt: number;
   expiresAt?: number;
   timeLimitMs?: number;
+  /** Set while a job waits for its rate-limit slot: the attempt for which `task_received` already fired. */
+  receivedAttempt?: number;
 }
 
 export function encodeTaskMessage(call: PreparedPublish): TaskJobData {
@@ -22,11 +24,15 @@ export function encodeTaskMessage(call: PreparedPublish): TaskJobData {
   return data;
 }
 
-/** Checks a job's data; throws {@link InvalidTaskMessageError} saying what is wrong. */
-export function decodeTaskMessage(data: unknown): TaskJobData {
+/**
+ * Checks a job's data; throws {@link InvalidTaskMessageError} saying what is wrong,
+ * or {@link PayloadTooLargeError} for data the worker would not even decode.
+ */
+export function decodeTaskMessage(data: unknown, taskName: string, maxPayloadBytes: number): TaskJobData {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new InvalidTaskMessageError(`job data must be an object, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`);
   }
+  if (OVERSIZED in data) throw new PayloadTooLargeError(taskName, Number((data as Record<string, unknown>)[OVERSIZED]), maxPayloadBytes);
   if (UNDECODABLE in data) {
     throw new InvalidTaskMessageError(`job data is not JSON (${String((data as { reason?: unknown }).reason)})`);
   }
@@ -39,5 +45,6 @@ export function decodeTaskMessage(data: unknown): TaskJobData {
   if (typeof message.publishedAt !== 'number') throw new InvalidTaskMessageError('"publishedAt" must be a number');
   if (message.expiresAt !== undefined && typeof message.expiresAt !== 'number') throw new InvalidTaskMessageError('"expiresAt" must be a number');
   if (message.timeLimitMs !== undefined && typeof message.timeLimitMs !== 'number') throw new InvalidTaskMessageError('"timeLimitMs" must be a number');
+  if (message.receivedAttempt !== undefined && typeof message.receivedAttempt !== 'number') throw new InvalidTaskMessageError('"receivedAttempt" must be a number');
   return message as TaskJobData;
 }

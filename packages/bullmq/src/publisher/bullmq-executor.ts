@@ -4,8 +4,10 @@ import {
   Signature,
   type CanvasExecutor,
   type CanvasOptions,
+  setReceiverTimeout,
   RedisConnectionError,
   taskRevoked,
+  TaskRevokedError,
   TaskState,
   type AsyncResult,
   type PublishOptions,
@@ -15,16 +17,19 @@ import {
 } from '@tasks/core';
 import { preparePublish, type CanvasPlan, type PreparedPublish } from '@tasks/core/internal';
 import type { RedisClient as Redis } from '../connection/redis-client';
+import { isConnectionError } from '../connection/outage-log';
 import { connectTimeoutMs, createRedis, describeTarget, openRedis, requireReady } from '../connection/redis-client';
 import { assertCanvasAllowed, keyPrefix, queuePrefix } from '../connection/key-prefix';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { tasksKeys, REVOKE_TTL_MS } from '../keys';
 import type { RevokeCommand } from '../message/control-message';
+import { attemptBudget } from '../message/protocol';
 import { encodeTaskMessage } from '../message/task-message.codec';
-import type { BullmqConnectionOptions, ResultRetention } from '../options';
+import type { BullmqConnectionOptions, BullmqPassThroughOptions, ResultRetention } from '../options';
 import { QueueSet } from '../queues/queue-set';
 import { CanvasWriter } from '../canvas/canvas-writer';
 import { promoteDelayed, readStep } from '../canvas/step-records';
+import { failWaitingJob } from './fail-waiting';
 import { BullmqAsyncResult } from '../results/bullmq-async-result';
 import { TaskResults } from '../results/task-results';
 import { TaskTelemetry } from '../telemetry/task-telemetry';
@@ -32,6 +37,7 @@ import { BullmqSchedules } from '../schedules/bullmq-schedules';
 import { isPendingTick } from '../schedules/tick';
 import { taskJobOptions } from './task-job-options';
 import { ClusterNode } from '../cluster/cluster-node';
+import { CLOSE_STEP_MS, settlesWithin } from '../utils/settles-within';
 
 /** Options of {@link BullmqExecutor.connect}. */
 export interface BullmqExecutorOptions extends BullmqConnectionOptions {
@@ -46,7 +52,17 @@ export interface BullmqExecutorOptions extends BullmqConnectionOptions {
   queues?: readonly string[];
   /** Limits of chains, groups and chords (`maxGroupSize`, `knownTasksOnly`). */
   canvas?: CanvasOptions;
+  /**
+   * How long one awaited signal receiver may take (`before_task_publish`…) before the
+   * dispatch goes on without it. Process-wide. Default: 30 000.
+   */
+  receiverTimeoutMs?: number;
+  /** Calls whose arguments and headers are larger once encoded fail with `PayloadTooLargeError`, nothing sent. Default: 16 MiB. */
+  maxPayloadBytes?: number;
+  /** BullMQ's own options, passed through: queues take `telemetry`. */
+  bullmq?: BullmqPassThroughOptions;
 }
+
 
 /**
  * Publishes tasks to BullMQ queues and reads their results: the `TaskExecutor`
@@ -71,6 +87,7 @@ export class BullmqExecutor implements CanvasExecutor {
   private readonly prefix: string;
   private readonly retention: Required<ResultRetention>;
   private readonly telemetry: TaskTelemetry;
+  private readonly maxPayloadBytes: number;
   private readonly revokeTask = (taskId: string, options?: RevokeOptions) => this.revoke(taskId, options);
   private scheduleApi: BullmqSchedules | undefined;
   private closing: Promise<void> | undefined;
@@ -83,12 +100,14 @@ export class BullmqExecutor implements CanvasExecutor {
   ) {
     this.prefix = keyPrefix(options);
     this.telemetry = new TaskTelemetry(options.telemetry ?? BULLMQ_DEFAULTS.telemetry);
+    this.maxPayloadBytes = options.maxPayloadBytes ?? BULLMQ_DEFAULTS.maxPayloadBytes;
+    if (options.receiverTimeoutMs !== undefined) setReceiverTimeout(options.receiverTimeoutMs);
     this.retention = {
       completedSeconds: options.results?.completedSeconds ?? BULLMQ_DEFAULTS.completedSeconds,
       failedSeconds: options.results?.failedSeconds ?? BULLMQ_DEFAULTS.failedSeconds,
     };
     // Results are looked up in the queues named here and the registry's (read at each search: it may grow).
-    this.queues = new QueueSet(redis, (queue) => queuePrefix(options, queue), () => [...(options.queues ?? []), ...(options.registry?.queues() ?? [])]);
+    this.queues = new QueueSet(redis, (queue) => queuePrefix(options, queue), () => [...(options.queues ?? []), ...(options.registry?.queues() ?? [])], options.bullmq?.telemetry);
     this.results = new TaskResults(redis, this.prefix, this.queues, (queue) => createRedis(options, 'blocking', `results:${queue}`));
     this.canvas = new Canvas(this, options.registry, options.canvas);
     this.writer = new CanvasWriter(redis, this.prefix, options.registry, this.queues, this.telemetry);
@@ -117,18 +136,20 @@ export class BullmqExecutor implements CanvasExecutor {
 
   /** Prepares (firing `before_task_publish`), writes the job, and fires `after_task_publish`. */
   private async publish(name: string, args: readonly unknown[], options: PublishOptions): Promise<PreparedPublish> {
-    const call = await preparePublish(name, args, options, this.options.registry);
+    const call = await preparePublish(name, args, options, this.options.registry, this.maxPayloadBytes);
     // During an outage, fail now rather than leave the job in ioredis' offline queue.
     await requireReady(this.redis, this.options);
+    const writing = Date.now();
     try {
       await this.queues.get(call.queue).add(name, encodeTaskMessage(call), {
-        ...taskJobOptions(this.retention, call.options.priority),
+        ...taskJobOptions(this.retention, call.options.priority, attemptBudget(this.options.registry?.get(name))),
         jobId: call.taskId,
         delay: call.delayMs > 0 ? call.delayMs : undefined,
       });
     } catch (error) {
-      if (this.redis.status === 'ready') throw error;
-      throw new RedisConnectionError(describeTarget(this.options), connectTimeoutMs(this.options), { cause: error });
+      if (this.redis.status === 'ready' && !isConnectionError(error)) throw error;
+      const reason = `the connection was lost while publishing task ${name} (${call.taskId}) after ${Date.now() - writing} ms: ${(error as Error).message}`;
+      throw new RedisConnectionError(describeTarget(this.options), connectTimeoutMs(this.options), { cause: error, reason });
     }
     await afterTaskPublish.send(name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
     return call;
@@ -155,8 +176,8 @@ export class BullmqExecutor implements CanvasExecutor {
   }
 
   /**
-   * Revokes a task. A waiting or delayed task is removed and ends `REVOKED`
-   * (`task_revoked` fires here); a running one is aborted with `terminate`, and
+   * Revokes a task. A waiting or delayed task ends `REVOKED` at once, kept in
+   * BullMQ's failed set with the revoke as its reason (`task_revoked` fires here); a running one is aborted with `terminate`, and
    * never runs again either way. An unknown or finished task is left alone.
    */
   async revoke(taskId: string, options: RevokeOptions = {}): Promise<RevokeOutcome> {
@@ -188,26 +209,28 @@ export class BullmqExecutor implements CanvasExecutor {
       if (found.job) await promoteDelayed(this.queues.get(found.queue!), taskId);
       return { ...none, revoked: true };
     }
-    // Waiting or delayed: a worker that takes it anyway sees the revoke and skips it.
+    // Waiting or delayed: failed here, where it stays visible; a worker that took it first sees the revoke and refuses it.
     // A schedule's pending tick stays for a worker to refuse, since taking it writes the next tick.
     const queue = this.queues.get(found.queue!);
     if (await isPendingTick(this.redis, queue, taskId)) return { ...none, revoked: true };
-    const removed = await queue.remove(taskId).then(
-      (count) => count > 0,
-      () => false,
-    );
-    if (removed) {
+    const failed = await failWaitingJob(this.redis, (type) => queue.toKey(type), taskId, new TaskRevokedError(taskId, reason));
+    if (failed) {
       await taskRevoked.send(found.job!.name, { taskId, terminated: false, expired: false, reason });
     }
     return { ...none, revoked: true };
   }
 
+  /**
+   * Closes the queues, result readers and connection: gracefully while Redis answers
+   * (waiting at most `connectTimeoutMs`), at once when it is down.
+   */
   async close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.results.close();
-      await this.writer.close();
-      await this.queues.close();
-      await this.redis.quit().catch(() => this.redis.disconnect());
+      const waitMs = this.redis.status === 'ready' ? connectTimeoutMs(this.options) : 0;
+      await Promise.all([this.results.close(waitMs), settlesWithin(this.writer.close(), waitMs)]);
+      await settlesWithin(this.queues.close(), waitMs);
+      if (this.redis.status === 'ready') await settlesWithin(this.redis.quit(), CLOSE_STEP_MS);
+      this.redis.disconnect();
       await this.node.release();
     })();
     return this.closing;

@@ -1,5 +1,7 @@
 import { DEFAULT_QUEUE } from '@tasks/core';
-import { Queue } from 'bullmq';
+import { tasksLogger } from '@tasks/core/internal';
+import { Queue, type QueueOptions } from 'bullmq';
+import { isConnectionError } from '../connection/outage-log';
 import type { RedisClient as Redis } from '../connection/redis-client';
 
 /**
@@ -15,13 +17,18 @@ export class QueueSet {
     readonly prefixOf: (queue: string) => string,
     /** Queues to search for an id whose queue is not known, besides those opened here. */
     private readonly known: () => readonly string[],
+    /** BullMQ's own queue options passed through. */
+    private readonly telemetry?: QueueOptions['telemetry'],
   ) {}
 
   get(name: string): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.redis, prefix: this.prefixOf(name) });
-      queue.on('error', () => undefined);
+      queue = new Queue(name, { connection: this.redis, prefix: this.prefixOf(name), telemetry: this.telemetry });
+      // Its connection errors are the shared connection's, which the outage log reports.
+      queue.on('error', (error) => {
+        if (!isConnectionError(error)) tasksLogger().error(`Queue ${name}: ${error.message}`, error.stack);
+      });
       this.queues.set(name, queue);
     }
     return queue;

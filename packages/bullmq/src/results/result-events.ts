@@ -1,6 +1,9 @@
 import type { JsonValue } from '@tasks/core';
+import { tasksLogger } from '@tasks/core/internal';
+import { isConnectionError } from '../connection/outage-log';
 import { QueueEvents } from 'bullmq';
 import type { RedisClient as Redis } from '../connection/redis-client';
+import { settlesWithin } from '../utils/settles-within';
 
 /** What a `completed` event tells a waiter: the task's result. */
 export interface JobCompleted {
@@ -44,11 +47,13 @@ export class ResultEvents {
     return stop;
   }
 
-  async close(): Promise<void> {
+  /** Closes the readers, waiting at most `timeoutMs` for Redis, then drops their connections. */
+  async close(timeoutMs: number): Promise<void> {
     this.closed = true;
-    const readers = await Promise.allSettled(this.readers.values());
+    const readers = [...this.readers.values()];
     this.readers.clear();
-    await Promise.all(readers.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+    const closing = Promise.allSettled(readers.map(async (reader) => (await reader).close()));
+    await settlesWithin(closing, timeoutMs);
     // BullMQ leaves connections it was given open.
     this.connections.forEach((connection) => connection.disconnect());
     this.connections.length = 0;
@@ -78,7 +83,10 @@ export class ResultEvents {
     );
     events.on('failed', wake);
     events.on('removed', wake);
-    events.on('error', () => undefined);
+    // Connection errors are reported once per outage by the connection's own log.
+    events.on('error', (error) => {
+      if (!isConnectionError(error)) tasksLogger().error(`Result reader of queue ${queue}: ${error.message}`, error.stack);
+    });
     await events.waitUntilReady();
     return events;
   }

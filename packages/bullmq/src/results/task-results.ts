@@ -60,7 +60,8 @@ export class TaskResults {
     return this.events.watch(taskId, known ? [known] : this.queues.searchable(), wake);
   }
 
-  close(): Promise<void> {
-    return this.events.close();
+  /** Stops watching, waiting at most `timeoutMs` for Redis. */
+  close(timeoutMs: number): Promise<void> {
+    return this.events.close(timeoutMs);
   }
 }

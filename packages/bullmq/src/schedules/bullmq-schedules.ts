@@ -12,6 +12,7 @@ import {
 import { tasksLogger } from '@tasks/core/internal';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import type { ResultRetention } from '../options';
+import { attemptBudget } from '../message/protocol';
 import { taskJobOptions } from '../publisher/task-job-options';
 import type { QueueSet } from '../queues/queue-set';
 import { declaredSchedules, type DeclaredSchedules } from './declared-schedules';
@@ -132,7 +133,7 @@ export class BullmqSchedules implements TaskSchedules {
     await this.queues.get(schedule.queue).upsertJobScheduler(
       schedule.id,
       { pattern: schedule.cron, tz: schedule.tz, every: schedule.every, startDate: schedule.startDate, endDate: schedule.endDate, limit: schedule.limit },
-      { name: schedule.task, data: tickTemplate(schedule, Date.now()), opts: taskJobOptions(this.options.retention, schedule.options.priority) },
+      { name: schedule.task, data: tickTemplate(schedule, Date.now()), opts: taskJobOptions(this.options.retention, schedule.options.priority, attemptBudget(this.options.registry?.get(schedule.task))) },
     );
     await this.store.put(schedule);
   }

@@ -1,5 +1,5 @@
 import { TaskRevokedError } from '@tasks/core';
-import type { AttemptAbort } from '@tasks/core/internal';
+import { tasksLogger, type AttemptAbort } from '@tasks/core/internal';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import { tasksKeys } from '../keys';
 import { parseRevokeCommand } from '../message/control-message';
@@ -26,11 +26,11 @@ export class ControlListener {
     private readonly commands: Redis,
     private readonly prefix: string,
   ) {
-    subscriber.on('error', () => undefined);
     subscriber.on('message', (_channel: string, message: string) => this.onMessage(message));
     // While the subscriber is away, announcements may be missed: ask Redis until it is back.
     subscriber.on('close', () => (this.synced = false));
-    subscriber.on('ready', () => void this.listen().catch(() => undefined));
+    // A failed resubscribe leaves `synced` false, so revokes are asked of Redis until the next one works.
+    subscriber.on('ready', () => void this.listen().catch((error: Error) => tasksLogger().warn(`Revoke listener: could not resubscribe (${error.message}); checking revokes in Redis meanwhile.`)));
   }
 
   /**

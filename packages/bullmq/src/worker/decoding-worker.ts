@@ -1,12 +1,28 @@
-import { Worker, type Job, type JobJson } from 'bullmq';
-import { UNDECODABLE } from '../message/protocol';
+import { Worker, type Job, type JobJson, type Processor, type WorkerOptions } from 'bullmq';
+import type { RedisClient as Redis } from '../connection/redis-client';
+import { OVERSIZED, UNDECODABLE } from '../message/protocol';
+
+/** How far into the active list to look for the job a failed fetch just moved there. */
+const ACTIVE_SCAN = 100;
 
 /**
- * A BullMQ `Worker` that turns a job whose stored data is not JSON into a job the
- * processor can reject. BullMQ itself throws while fetching such a job, so it
- * would stall and come back for ever instead of failing.
+ * A BullMQ `Worker` that turns a job whose stored data or options are not JSON
+ * into a job the processor can reject. BullMQ itself throws while fetching such a
+ * job, so it would stall and come back for ever instead of failing.
  */
 export class DecodingWorker extends Worker {
+  constructor(
+    queue: string,
+    processor: Processor,
+    options: WorkerOptions,
+    /** A connection for the few commands of our own. */
+    private readonly commands: Redis,
+    /** Jobs whose stored data is larger are not decoded, but rejected. */
+    private readonly maxPayloadBytes: number,
+  ) {
+    super(queue, processor, options);
+  }
+
   /**
    * Changes the concurrency now. BullMQ reads it when it next looks for jobs, which,
    * with every slot busy, is only when a job ends: an empty entry in its loop's
@@ -19,11 +35,45 @@ export class DecodingWorker extends Worker {
   }
 
   protected override createJob(data: JobJson, jobId: string): Job {
+    const raw: unknown = data.data;
+    // UTF-8 takes at most 3 bytes per code unit: only long strings need counting.
+    if (typeof raw === 'string' && raw.length * 3 > this.maxPayloadBytes) {
+      const bytes = Buffer.byteLength(raw);
+      if (bytes > this.maxPayloadBytes) return super.createJob({ ...data, data: JSON.stringify({ [OVERSIZED]: bytes }) }, jobId);
+    }
     try {
       return super.createJob(data, jobId);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return super.createJob({ ...data, data: JSON.stringify({ [UNDECODABLE]: String(data.data), reason }) }, jobId);
+      return super.createJob({ ...data, data: standIn(String(data.data), error) }, jobId);
     }
   }
+
+  /**
+   * BullMQ parses a job's options as it fetches it: options that are not JSON make
+   * the fetch throw after the job became ours. Find it by our lock token, give it
+   * empty options, and hand it on as undecodable.
+   */
+  protected override async moveToActive(token: string, name?: string): Promise<Job> {
+    try {
+      return await super.moveToActive(token, name);
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      const client = this.commands;
+      const ids = await client.lrange(this.toKey('active'), 0, ACTIVE_SCAN - 1);
+      const locks = ids.length === 0 ? [] : await client.mget(...ids.map((id) => `${this.toKey(id)}:lock`));
+      const jobId = ids.find((_, i) => locks[i] === token);
+      if (jobId === undefined) throw error;
+      const raw = await client.hget(this.toKey(jobId), 'data');
+      await client.hset(this.toKey(jobId), 'opts', '{}');
+      const job = await this.Job.fromId(this, jobId);
+      if (!job) throw error;
+      job.data = JSON.parse(standIn(String(raw), new Error(`job options are not JSON (${error.message})`)));
+      job.token = token;
+      return job;
+    }
+  }
+}
+
+function standIn(raw: string, error: unknown): string {
+  return JSON.stringify({ [UNDECODABLE]: raw, reason: error instanceof Error ? error.message : String(error) });
 }

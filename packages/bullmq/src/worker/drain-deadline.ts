@@ -1,3 +1,5 @@
+import { CLOSE_STEP_MS } from '../utils/settles-within';
+
 /** What an attempt still running at the drain's deadline settles with. */
 export const LEFT_FOR_ANOTHER_WORKER = Symbol('left for another worker');
 
@@ -42,18 +44,24 @@ export class DrainDeadline {
   }
 }
 
-/** Resolves `true` if `work` settles within `timeoutMs`, else `false` (the work goes on). */
-export async function settlesWithin(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work.then(
-        () => true,
-        () => true,
-      ),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
-    ]);
-  } finally {
-    clearTimeout(timer);
+/**
+ * How much longer than `shutdownTimeoutMs` a drain may take, at most: putting
+ * tasks still running back in their queues and closing connections (up to
+ * {@link CLOSE_STEP_MS} each), then `worker_shutdown` receivers (at least
+ * {@link CLOSE_STEP_MS}, or what remains of the timeout if more).
+ */
+export const DRAIN_MARGIN_MS = 3 * CLOSE_STEP_MS;
+
+/** The time one drain may take, counted from its start. */
+export class DrainBudget {
+  private readonly endsAt: number;
+
+  constructor(timeoutMs: number) {
+    this.endsAt = Date.now() + timeoutMs;
+  }
+
+  /** Milliseconds left, never negative. */
+  remaining(): number {
+    return Math.max(0, this.endsAt - Date.now());
   }
 }

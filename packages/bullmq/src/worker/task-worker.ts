@@ -1,6 +1,7 @@
 import {
   DEFAULT_QUEUE,
   TaskRevokedError,
+  setReceiverTimeout,
   taskFailure,
   taskReceived,
   taskRejected,
@@ -20,28 +21,29 @@ import { AttemptAbort, readCanvasIds, tasksLogger, toError, traceAttempt, type A
 import { DelayedError, type Job } from 'bullmq';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import { hostname } from 'node:os';
-import { createRedis, openRedis } from '../connection/redis-client';
+import { isConnectionError, reportDown } from '../connection/outage-log';
+import { untilDown } from '../connection/until-down';
+import { connectTimeoutMs, createRedis, describeTarget, openRedis } from '../connection/redis-client';
 import { keyPrefix, queuePrefix } from '../connection/key-prefix';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { FinalFailure, RetryScheduled } from '../message/error-record';
 import { decodeTaskMessage, type TaskJobData } from '../message/task-message.codec';
-import { STALLED_REASON, TASKS_BACKOFF } from '../message/protocol';
+import { attemptBudget, STALLED_REASON, TASKS_BACKOFF } from '../message/protocol';
 import { receiveTick } from '../schedules/tick';
 import { CanvasSteps } from '../canvas/canvas-steps';
 import { DecodingWorker } from './decoding-worker';
-import { DrainDeadline, LEFT_FOR_ANOTHER_WORKER, settlesWithin } from './drain-deadline';
+import { CLOSE_STEP_MS, settlesWithin } from '../utils/settles-within';
+import { DrainBudget, DrainDeadline, LEFT_FOR_ANOTHER_WORKER } from './drain-deadline';
 import { RateLimiter } from './rate-limiter';
 import { isBullmqUnrecoverable } from './unrecoverable';
 import { ControlListener } from './control-listener';
 import { TaskTelemetry } from '../telemetry/task-telemetry';
 import { WorkerActivity } from '../control/worker-activity';
 import { WorkerRemote } from '../control/worker-remote';
+import { parkJob, storeRetryHeaders } from './job-writes';
 import { resolveWorkerSettings, type CloseWorkerOptions, type TaskWorkerOptions, type WorkerSettings } from './worker-options';
 
 export type { CloseWorkerOptions, TaskWorkerOptions } from './worker-options';
-
-/** Once a drain gave up on running tasks, how long putting them back in their queues may take. */
-const LEAVE_TIMEOUT_MS = 5000;
 
 /**
  * Consumes task queues and runs each task through the tracer, firing the task
@@ -77,6 +79,7 @@ export class TaskWorker {
     const registryQueues = options.registry.queues();
     this.queues = options.queues ?? (registryQueues.length > 0 ? registryQueues : [DEFAULT_QUEUE]);
     this.settings = resolveWorkerSettings(options);
+    if (options.receiverTimeoutMs !== undefined) setReceiverTimeout(options.receiverTimeoutMs);
     this.currentConcurrency = this.settings.concurrency;
     this.name = options.name ?? `tasks@${hostname()}:${process.pid}`;
     this.prefix = keyPrefix(options);
@@ -138,6 +141,7 @@ export class TaskWorker {
 
   private createWorker(queue: string, connection: Redis): DecodingWorker {
     const worker = new DecodingWorker(queue, (job, token) => this.process(job, token), {
+      ...this.options.bullmq,
       connection,
       prefix: queuePrefix(this.options, queue),
       concurrency: this.concurrency,
@@ -150,14 +154,18 @@ export class TaskWorker {
         backoffStrategy: (_attempts: number, type?: string, error?: Error) =>
           type === TASKS_BACKOFF && error instanceof RetryScheduled ? error.delayMs : 0,
       },
-    });
+    }, connection, this.settings.maxPayloadBytes);
     worker.on('failed', (job, error) => {
       if (job && error?.message === STALLED_REASON) void this.workerLost(job);
     });
     worker.on('stalled', (jobId) =>
       tasksLogger().warn(`Worker ${this.name}: task ${jobId} on queue ${queue} stalled (its worker stopped renewing its lock); it runs again, or fails with WorkerLostError past maxStalledCount.`),
     );
-    worker.on('error', (error) => tasksLogger().error(`Worker ${this.name} on queue ${queue}: ${error.message}`, error.stack));
+    worker.on('error', (error) => {
+      // An outage is logged once, by the connection's outage log, not once per reconnect.
+      if (isConnectionError(error)) reportDown(describeTarget(this.options), connection, error);
+      else tasksLogger().error(`Worker ${this.name} on queue ${queue}: ${error.message}`, error.stack);
+    });
     return worker;
   }
 
@@ -166,7 +174,7 @@ export class TaskWorker {
     const taskId = String(job.id);
     let data: TaskJobData;
     try {
-      data = decodeTaskMessage(job.data);
+      data = decodeTaskMessage(job.data, job.name, this.settings.maxPayloadBytes);
     } catch (thrown) {
       const error = toError(thrown);
       await taskRejected.send(this.name, { jobId: taskId, error });
@@ -179,15 +187,13 @@ export class TaskWorker {
       throw new FinalFailure(error);
     }
     if (this.canvas.joins(data)) data = await this.canvas.joined(job, data);
-    // An expired task is refused below without taking a start slot.
-    const park = task.options.rateLimit && !isExpired(data.expiresAt) ? await this.rateLimiter!.admit(task.name, taskId, task.options.rateLimit) : 0;
-    if (park > 0) {
-      // Back to the delayed set until just before the slot reserved for it; not an attempt.
-      await job.moveToDelayed(Date.now() + park, token);
-      throw new DelayedError();
-    }
+    // BullMQ decides from the job in memory whether a failure may retry: give it the task's budget
+    // when the publisher did not know the task (the stored job keeps the publisher's value).
+    job.opts.attempts = attemptBudget(task);
+    // Once per attempt, before any wait: a job taken back after waiting for its rate-limit slot already did this.
+    const firstTake = data.receivedAttempt !== job.attemptsMade;
     // A schedule's tick: its headers, due time and publish notices, as if a publisher had sent it.
-    if (job.repeatJobKey !== undefined) data = await receiveTick(job, data, task.name, this.connection!, this.prefix);
+    if (job.repeatJobKey !== undefined && firstTake) data = await receiveTick(job, data, task.name, this.connection!, this.prefix);
     const request: TaskRequest = {
       id: taskId,
       name: task.name,
@@ -200,7 +206,14 @@ export class TaskWorker {
       timeLimitMs: data.timeLimitMs,
     };
     readCanvasIds(request);
-    await taskReceived.send(task.name, { taskId, args: request.args, request });
+    if (firstTake) await taskReceived.send(task.name, { taskId, args: request.args, request });
+    // An expired task is refused below without taking a start slot.
+    const park = task.options.rateLimit && !isExpired(data.expiresAt) ? await this.rateLimiter!.admit(task.name, taskId, task.options.rateLimit) : 0;
+    if (park > 0) {
+      // Back to the delayed set until just before the slot reserved for it; not an attempt.
+      await parkJob(this.connection!, this.prefix, job, token, data, park);
+      throw new DelayedError();
+    }
     this.activity.received(request);
     let state: TaskState | undefined;
     try {
@@ -209,7 +222,7 @@ export class TaskWorker {
       if (outcome === LEFT_FOR_ANOTHER_WORKER) return this.leave(job, token);
       state = outcome.state;
       if (outcome.state === TaskState.REVOKED) await this.canvas.failed(data, request, outcome.error);
-      return await this.record(task, request, outcome);
+      return await this.record(job, data, outcome);
     } finally {
       this.activity.ended(taskId, state);
     }
@@ -239,15 +252,14 @@ export class TaskWorker {
   }
 
   /** Turns an attempt's outcome into what BullMQ records: a result, a retry or a final failure. */
-  private async record(task: TaskDefinition, request: TaskRequest, outcome: AttemptOutcome): Promise<unknown> {
+  private async record(job: Job, data: TaskJobData, outcome: AttemptOutcome): Promise<unknown> {
     switch (outcome.state) {
       case TaskState.SUCCESS:
         return outcome.result;
       case TaskState.RETRY:
+        if (outcome.headers !== data.headers) await storeRetryHeaders(this.connection!, this.prefix, job, data, outcome.headers);
         throw new RetryScheduled(outcome.error, outcome.delayMs);
       case TaskState.REVOKED:
-        await taskRevoked.send(task.name, { taskId: request.id, terminated: true, expired: false, reason: outcome.error.reason });
-        throw new FinalFailure(outcome.error);
       case TaskState.FAILURE:
         throw new FinalFailure(outcome.error);
     }
@@ -275,27 +287,54 @@ export class TaskWorker {
     await taskFailure.send(job.name, { taskId: String(job.id), args, error, attempts: job.attemptsStarted });
   }
 
+  /**
+   * One budget, `shutdownTimeoutMs`, for the whole drain, receivers included; with
+   * nothing running, Redis is all there is to wait for, so at most `connectTimeoutMs`.
+   * Closing takes at most {@link DRAIN_MARGIN_MS} more.
+   */
   private async drain(options: CloseWorkerOptions): Promise<void> {
-    await this.starting?.catch(() => undefined);
+    const budget = new DrainBudget(this.settings.shutdownTimeoutMs);
     const processSignal = options.processSignal;
-    await workerShuttingDown.send(this.name, { how: 'warm', processSignal });
-    const timeoutMs = this.settings.shutdownTimeoutMs;
+    if (this.starting) await settlesWithin(this.starting, budget.remaining());
+    await workerShuttingDown.sendWithin(this.name, { how: 'warm', processSignal }, budget.remaining());
     const closed = Promise.all(this.workers.map((worker) => worker.close()));
-    const finished = await settlesWithin(closed, timeoutMs);
-    if (!finished) {
-      tasksLogger().warn(`Worker ${this.name}: ${this.control?.size ?? 0} task(s) still running after ${timeoutMs} ms; putting them back in their queues.`);
+    const running = () => this.control?.size ?? 0;
+    // With nothing running, only Redis can hold the close up: no longer than connectTimeoutMs, and not at all once it is down.
+    const waitMs = running() > 0 ? budget.remaining() : Math.min(budget.remaining(), connectTimeoutMs(this.options));
+    const target = describeTarget(this.options);
+    const down = this.connection ? untilDown(this.connection) : undefined;
+    let finished = await settlesWithin(running() > 0 || !down ? closed : Promise.race([closed, down.promise]), waitMs);
+    down?.stop();
+    if (this.connection && this.connection.status !== 'ready') {
+      // One line for the outage (none if it was logged already), never one per reconnect.
+      reportDown(target, this.connection, new Error(`closing while Redis is unreachable (connection ${this.connection.status})`));
+      finished = running() === 0 || finished;
+    }
+    if (!finished && running() > 0) {
+      tasksLogger().warn(`Worker ${this.name}: ${running()} task(s) still running after ${this.settings.shutdownTimeoutMs} ms; putting them back in their queues.`);
       this.deadline.expire();
       // With Redis away the tasks can not be put back; their locks lapse and the stalled check recovers them.
-      await settlesWithin(closed, LEAVE_TIMEOUT_MS);
+      await settlesWithin(closed, CLOSE_STEP_MS);
+    } else if (!finished) {
+      // Nothing ran: what did not close is BullMQ waiting for Redis (down, or paused); one line, unless the outage has one.
+      if (this.connection?.status === 'ready') tasksLogger().warn(`Worker ${this.name}: Redis at ${target} did not answer while closing; closed without it.`);
+      finished = true;
     }
+    await this.release();
+    await workerShutdown.sendWithin(this.name, { how: finished ? 'warm' : 'cold', processSignal }, Math.max(budget.remaining(), CLOSE_STEP_MS));
+    // After worker_shutdown, so that its worker-offline event is still written.
+    if (this.remote) await settlesWithin(this.remote.stop(), CLOSE_STEP_MS);
+  }
+
+  /** Closes the connections within {@link CLOSE_STEP_MS}, by force if Redis does not answer. */
+  private async release(): Promise<void> {
     this.control?.close();
-    await settlesWithin(this.canvas.close(), LEAVE_TIMEOUT_MS);
+    await settlesWithin(this.canvas.close(), CLOSE_STEP_MS);
+    this.workers.forEach((worker) => void worker.disconnect().catch(() => undefined));
     if (this.connection) {
-      await settlesWithin(this.connection.quit(), LEAVE_TIMEOUT_MS);
+      await settlesWithin(this.connection.quit(), CLOSE_STEP_MS);
       this.connection.disconnect();
     }
-    await workerShutdown.send(this.name, { how: finished ? 'warm' : 'cold', processSignal });
-    await this.remote?.stop();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { TaskRegistry } from '@tasks/core';
 import { BULLMQ_DEFAULTS } from '../defaults';
-import type { BullmqConnectionOptions } from '../options';
+import type { BullmqConnectionOptions, BullmqPassThroughOptions } from '../options';
 
 /** Options of a {@link TaskWorker}. */
 export interface TaskWorkerOptions extends BullmqConnectionOptions {
@@ -39,6 +39,15 @@ export interface TaskWorkerOptions extends BullmqConnectionOptions {
    * (a cluster receiver, `tasks events`, a dashboard) wants them.
    */
   events?: boolean;
+  /**
+   * How long one awaited signal receiver or hook may take before the dispatch goes on
+   * without it (a `ReceiverTimeoutError`, logged). Process-wide. Default: 30 000.
+   */
+  receiverTimeoutMs?: number;
+  /** Jobs whose encoded data is larger are rejected with `PayloadTooLargeError`. Default: 16 MiB. */
+  maxPayloadBytes?: number;
+  /** BullMQ's own worker options, passed through (`telemetry`, `metrics`). */
+  bullmq?: BullmqPassThroughOptions;
 }
 
 /** Options of {@link TaskWorker.close}. */
@@ -55,6 +64,7 @@ export interface WorkerSettings {
   readonly stalledIntervalMs: number;
   readonly maxStalledCount: number;
   readonly timeLimitGraceMs: number;
+  readonly maxPayloadBytes: number;
 }
 
 /** Applies {@link BULLMQ_DEFAULTS} to what `options` leaves out. */
@@ -66,5 +76,6 @@ export function resolveWorkerSettings(options: TaskWorkerOptions): WorkerSetting
     stalledIntervalMs: options.stalledIntervalMs ?? BULLMQ_DEFAULTS.stalledIntervalMs,
     maxStalledCount: options.maxStalledCount ?? BULLMQ_DEFAULTS.maxStalledCount,
     timeLimitGraceMs: options.timeLimitGraceMs ?? BULLMQ_DEFAULTS.timeLimitGraceMs,
+    maxPayloadBytes: options.maxPayloadBytes ?? BULLMQ_DEFAULTS.maxPayloadBytes,
   };
 }

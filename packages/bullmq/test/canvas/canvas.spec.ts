@@ -197,6 +197,9 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
       'after_task_publish',
       'task_received',
       'task_prerun',
+      // The retry re-publishes, as every retry does.
+      'before_task_publish',
+      'after_task_publish',
       'task_retry',
       'task_postrun(RETRY)',
       'task_received',

@@ -68,8 +68,6 @@ describe('rate limits', () => {
     expect(times[count - 1]! - times[0]!).toBeLessThan(count * interval);
     // Waiting for a slot is not an attempt.
     expect(runs.every((run) => run.retries === 0)).toBe(true);
-    const byWorker = runs.reduce<Record<string, number>>((counts, run) => ({ ...counts, [run.worker]: (counts[run.worker] ?? 0) + 1 }), {});
-    console.log(`rate limit ${JSON.stringify(rateLimit)}: ${count} starts, gaps ${gaps.join(', ')} ms (interval ${interval} ms), by worker ${JSON.stringify(byWorker)}`);
   });
 
   it('leaves tasks without a rate limit alone', async () => {

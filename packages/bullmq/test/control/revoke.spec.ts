@@ -8,6 +8,8 @@ import {
   type TaskFailurePayload,
   type TaskRevokedPayload,
 } from '@tasks/core';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { TaskWorker } from '../../src';
 import { deferred, startHarness, type Harness } from '../support/harness';
 import { REDIS_URL } from '../support/redis';
@@ -179,7 +181,16 @@ describe('revoke', () => {
   it('a worker started after a revoke knows of it, and refuses the task if it shows up again', async () => {
     const result = await harness.executor.applyAsync('revoke.record', ['first'], { queue: PARKED });
     await result.revoke();
-    // The same task id written again, as a duplicate delivery would be.
+    // The revoked job is kept as failed; once retention removed it, the same id may be
+    // written again, as a duplicate delivery would be.
+    const kept = new Queue(PARKED, { connection: new Redis(REDIS_URL), prefix: harness.prefix });
+    try {
+      expect(await kept.getJobState(result.id)).toBe('failed');
+      await kept.remove(result.id);
+    } finally {
+      await kept.close();
+      await kept.disconnect();
+    }
     const again = await harness.executor.applyAsync('revoke.record', ['again'], { queue: PARKED, taskId: result.id });
     expect(await again.state()).toBe(TaskState.PENDING);
 

@@ -33,7 +33,6 @@ describe('worker loss: a worker killed mid-task', () => {
   }
 
   it('SIGKILL of one of two worker processes under load loses no task: the other runs its tasks again', async () => {
-    const startedAt = performance.now();
     const a = processes.spawn({ prefix, name: 'A' });
     const b = processes.spawn({ prefix, name: 'B' });
     await Promise.all([a.waitForSignal('worker_ready'), b.waitForSignal('worker_ready')]);
@@ -56,10 +55,6 @@ describe('worker loss: a worker killed mid-task', () => {
     expect(recovered.length).toBeGreaterThanOrEqual(1);
     expect(ranTwice).toBeGreaterThanOrEqual(1);
     expect(counts.size).toBe(TASKS);
-    console.log(
-      `SIGKILL test: ${TASKS}/${TASKS} SUCCESS, ${activeAtKill.length} running in the killed worker, ` +
-        `${ranTwice} ran twice, ${((performance.now() - startedAt) / 1000).toFixed(1)} s`,
-    );
   }, 40_000);
 
   it('a task whose worker dies more often than maxStalledCount fails with WorkerLostError, and task_failure fires', async () => {

@@ -1,4 +1,4 @@
-import { builtinSignals, type TaskContext, type TaskHooks, type TaskState } from '@tasks/core';
+import { builtinSignals, TaskContext, type TaskHooks, type TaskState } from '@tasks/core';
 
 const PUBLISHER_SIGNALS = new Set(['before_task_publish', 'after_task_publish']);
 
@@ -7,9 +7,9 @@ const PUBLISHER_SIGNALS = new Set(['before_task_publish', 'after_task_publish'])
  * and every class hook called, so a test can compare whole sequences.
  */
 export class SignalRecorder {
-  /** What the publisher sent. */
+  /** What the publisher sent, before the task reached a worker. */
   readonly published: string[] = [];
-  /** What the worker sent and called, in order. */
+  /** What the worker sent and called, in order (a retry's publish signals included). */
   readonly events: string[] = [];
   private readonly offs: (() => boolean)[] = [];
 
@@ -19,7 +19,8 @@ export class SignalRecorder {
         signal.connect(
           (event: object) => {
             const state = (event as { state?: TaskState }).state;
-            const list = PUBLISHER_SIGNALS.has(signal.name) ? this.published : this.events;
+            // A retry's publish signals fire in the worker, inside the attempt's context; the call's own outside any.
+            const list = PUBLISHER_SIGNALS.has(signal.name) && TaskContext.find() === undefined ? this.published : this.events;
             list.push(state ? `${signal.name}(${state})` : signal.name);
           },
           { sender: taskName },

@@ -118,12 +118,13 @@ export class EagerExecutor implements CanvasExecutor {
       this.records.set(call.taskId, { state: TaskState.FAILURE, error, name: call.name });
       return;
     }
+    let headers = call.headers;
     for (let retries = 0; ; retries++) {
       const request: TaskRequest = {
         id: call.taskId,
         name: call.name,
         args: JSON.parse(JSON.stringify(joinedArgs ?? call.args)) as JsonValue[],
-        headers: call.headers,
+        headers,
         queue: call.queue,
         retries,
         publishedAt: call.publishedAt,
@@ -136,6 +137,7 @@ export class EagerExecutor implements CanvasExecutor {
       const outcome = await traceAttempt(task, request, hooks);
       if (outcome.state === TaskState.RETRY) {
         this.records.set(call.taskId, { state: TaskState.RETRY });
+        headers = outcome.headers;
         continue;
       }
       this.records.set(

@@ -22,3 +22,5 @@ export { UnknownScheduleError } from './unknown-schedule.error';
 export { ChordError } from './chord.error';
 export { InvalidCanvasError } from './invalid-canvas.error';
 export { ClusterShardingError } from './cluster-sharding.error';
+export { ReceiverTimeoutError } from './receiver-timeout.error';
+export { PayloadTooLargeError } from './payload-too-large.error';

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { CORE_DEFAULTS } from '../defaults';
 import { InvalidPublishOptionsError } from '../errors';
+import { encodeWithin } from './payload-size';
 import { assertJson, assertJsonArgs } from '../serialization/json-guard';
 import type { JsonValue } from '../serialization/json-value';
 import { beforeTaskPublish } from '../signals/builtins';
@@ -34,23 +36,27 @@ export async function preparePublish(
   args: readonly unknown[],
   options: PublishOptions = {},
   registry?: TaskRegistry,
+  maxPayloadBytes: number = CORE_DEFAULTS.maxPayloadBytes,
 ): Promise<PreparedPublish> {
   if (typeof name !== 'string' || name === '') {
     throw new InvalidPublishOptionsError(String(name), 'name', 'a non-empty task name', JSON.stringify(name) ?? String(name));
   }
   assertJsonArgs(args);
+  // Everything the caller gave is checked before any signal fires; what receivers change, after.
+  validateOptions(name, options);
   const taskId = options.taskId ?? randomUUID();
-  check(name, 'taskId', typeof taskId === 'string' && taskId !== '', 'a non-empty string', taskId);
-  const copiedArgs = JSON.parse(JSON.stringify(args)) as JsonValue[];
+  const argsJson = encodeWithin(name, args, maxPayloadBytes);
+  const copiedArgs = JSON.parse(argsJson) as JsonValue[];
   const headers: TaskHeaders = { ...options.headers };
   const finalOptions: PublishOptions = { ...options, headers, taskId };
 
   const payload = { taskId, args: copiedArgs, headers, options: finalOptions };
   await beforeTaskPublish.send(name, payload);
-  // Receivers may have replaced the objects as well as changed them.
-  const sentHeaders = payload.options.headers === headers ? payload.headers : { ...payload.headers, ...payload.options.headers };
+  const sentHeaders = headersAfterPublishSignal(payload, headers);
   const sent: PublishOptions = { ...payload.options, headers: sentHeaders, taskId };
   assertJson(sentHeaders, 'headers');
+  encodeWithin(name, sentHeaders, maxPayloadBytes, argsJson.length);
+  validateOptions(name, sent);
 
   const task = registry?.get(name);
   const now = Date.now();
@@ -68,6 +74,44 @@ export async function preparePublish(
   };
 }
 
+/** Every option `PublishOptions` has (the compiler keeps this list complete): any other name is refused, as a typo would otherwise be ignored. */
+const PUBLISH_OPTION_NAMES: Record<keyof PublishOptions, true> = {
+  delayMs: true,
+  eta: true,
+  expiresMs: true,
+  expires: true,
+  priority: true,
+  queue: true,
+  taskId: true,
+  headers: true,
+  timeLimitMs: true,
+  link: true,
+  linkError: true,
+};
+const PUBLISH_OPTIONS: ReadonlySet<string> = new Set(Object.keys(PUBLISH_OPTION_NAMES));
+
+/** Checks every option and its name; throws {@link InvalidPublishOptionsError} naming the first bad one. */
+function validateOptions(name: string, options: PublishOptions): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidPublishOptionsError(name, 'options', 'an object of publish options', show(options));
+  }
+  for (const key of Object.keys(options)) {
+    if (!PUBLISH_OPTIONS.has(key)) {
+      throw new InvalidPublishOptionsError(name, key, `one of the publish options (${[...PUBLISH_OPTIONS].join(', ')})`, 'an unknown option name');
+    }
+  }
+  const { taskId, headers } = options;
+  if (taskId !== undefined) {
+    // BullMQ refuses integer ids (they collide with its own counters) and ids with ':' (its key separator).
+    check(name, 'taskId', typeof taskId === 'string' && taskId !== '' && !/^\d+$/.test(taskId) && !taskId.includes(':'), 'a non-empty string that is not an integer and has no ":"', taskId);
+  }
+  if (headers !== undefined) check(name, 'headers', typeof headers === 'object' && headers !== null && !Array.isArray(headers), 'an object of JSON values', headers);
+  resolveQueue(name, options, undefined);
+  resolveDelay(name, options, Date.now());
+  resolveExpiry(name, options, Date.now());
+  resolveTimeLimit(name, options);
+}
+
 /**
  * Checks a call's options as {@link preparePublish} does, without publishing, and
  * returns its queue: for canvases, whose later steps are published by workers.
@@ -78,6 +122,14 @@ export function checkPublishOptions(name: string, options: PublishOptions, taskQ
   resolveExpiry(name, options, now);
   resolveTimeLimit(name, options);
   return resolveQueue(name, options, taskQueue);
+}
+
+/**
+ * The headers to send once `before_task_publish` receivers ran: they may have changed
+ * `headers` in place, or replaced `options.headers`.
+ */
+export function headersAfterPublishSignal(payload: { headers: TaskHeaders; options: PublishOptions }, original: TaskHeaders): TaskHeaders {
+  return payload.options.headers === original ? payload.headers : { ...payload.headers, ...payload.options.headers };
 }
 
 function resolveQueue(name: string, options: PublishOptions, taskQueue: string | undefined): string {

@@ -3,10 +3,15 @@ import type { JsonValue } from './json-value';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
+/** Deepest nesting accepted: far beyond real data, well short of overflowing the stack on encode or decode. */
+export const MAX_JSON_DEPTH = 1000;
+
 /**
  * Checks that `value` survives a JSON round trip unchanged, and throws a
  * {@link SerializationError} naming the first path where it would not.
  * `undefined` object properties are allowed: they read back as `undefined`.
+ * `-0` is allowed and arrives as `0`, as in every JSON encoder. Nesting deeper
+ * than {@link MAX_JSON_DEPTH} levels is refused.
  */
 export function assertJson(value: unknown, path: string): asserts value is JsonValue {
   check(value, path, []);
@@ -41,12 +46,20 @@ function check(value: unknown, path: string, ancestors: object[]): void {
   }
   if (value === null) return;
   const object = value as object;
+  if (ancestors.length >= MAX_JSON_DEPTH) {
+    throw new SerializationError(path, `the value is nested more than ${MAX_JSON_DEPTH} levels deep, the limit; send flatter data`);
+  }
   if (ancestors.includes(object)) {
     throw new SerializationError(path, 'the value refers back to itself (a cycle), which JSON can not carry; send a tree of plain data');
   }
   ancestors.push(object);
   if (Array.isArray(object)) {
     if (Object.getPrototypeOf(object) !== Array.prototype) throw classInstance(path, object);
+    const named = Object.keys(object).length - object.length;
+    if (named > 0) {
+      const first = Object.keys(object).find((key) => !/^\d+$/.test(key));
+      throw new SerializationError(path, `an array with named properties (${JSON.stringify(first)}) is not JSON: they would be dropped; send an object, or keep them out of the array`);
+    }
     for (let i = 0; i < object.length; i++) {
       if (!(i in object)) throw new SerializationError(`${path}[${i}]`, 'a hole in a sparse array is not JSON; fill it with null');
       check(object[i], `${path}[${i}]`, ancestors);

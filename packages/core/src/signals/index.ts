@@ -6,3 +6,4 @@ export { Signal } from './signal';
 export type { AnySignal, ConnectOptions, DisconnectOptions, Receiver, SignalEventOf, SignalResponse, SignalScope } from './signal';
 export type { EventOrigin, RemoteError, RemotePayload, RemoteReceiver, RemoteSignalEvent, RemoteSignalEventOf } from './remote-event';
 export type { SignalEvent, SignalMap, SignalName, SignalRef } from './signal-map';
+export { setReceiverTimeout } from './receiver-watchdog';

@@ -1,5 +1,7 @@
+import { ReceiverTimeoutError } from '../errors/receiver-timeout.error';
 import { tasksLogger } from '../logging/logger';
 import { assertJson } from '../serialization/json-guard';
+import { receiverWatchdog, TIMED_OUT } from './receiver-watchdog';
 import { toError } from '../utils/to-error';
 import { notifyClusterInterestChange, type ClusterInterest } from './cluster-hub';
 import type { RemoteReceiver, RemoteSignalEventOf } from './remote-event';
@@ -157,9 +159,16 @@ export class Signal<Payload extends object = object> {
 
   /**
    * Sends the signal: runs every receiver for `sender` in connection order, awaiting
-   * each, and resolves with one response per receiver once all have settled.
+   * each (up to `receiverTimeoutMs`, after which its response is a
+   * `ReceiverTimeoutError` and the next one runs), and resolves with one response
+   * per receiver once all have settled.
    */
   send(sender: string, payload: Payload): Promise<readonly SignalResponse<Payload>[]> {
+    return this.sendWithin(sender, payload, undefined);
+  }
+
+  /** @internal {@link send} with a deadline per receiver other than `receiverTimeoutMs` (a drain's remaining time). */
+  sendWithin(sender: string, payload: Payload, timeoutMs: number | undefined): Promise<readonly SignalResponse<Payload>[]> {
     if (this.scope === 'cluster') {
       try {
         assertJson(payload, 'payload');
@@ -180,7 +189,7 @@ export class Signal<Payload extends object = object> {
     // cost no microtask each.
     for (let i = 0; i < connections.length; i++) {
       const pending = this.invoke(connections[i]!, event as SignalEventOf<Payload>, responses);
-      if (pending) return this.sendRest(connections, i, pending, event as SignalEventOf<Payload>, responses);
+      if (pending) return this.sendRest(connections, i, pending, event as SignalEventOf<Payload>, responses, timeoutMs);
     }
     return Promise.resolve(responses);
   }
@@ -191,11 +200,12 @@ export class Signal<Payload extends object = object> {
     pending: PromiseLike<unknown>,
     event: SignalEventOf<Payload>,
     responses: SignalResponse<Payload>[],
+    timeoutMs: number | undefined,
   ): Promise<readonly SignalResponse<Payload>[]> {
-    await this.settle(connections[index]!.receiver, pending, responses);
+    await this.settle(connections[index]!.receiver, pending, responses, timeoutMs);
     for (let i = index + 1; i < connections.length; i++) {
       const next = this.invoke(connections[i]!, event, responses);
-      if (next) await this.settle(connections[i]!.receiver, next, responses);
+      if (next) await this.settle(connections[i]!.receiver, next, responses, timeoutMs);
     }
     return responses;
   }
@@ -219,9 +229,16 @@ export class Signal<Payload extends object = object> {
     return undefined;
   }
 
-  private async settle(receiver: Receiver<Payload>, pending: PromiseLike<unknown>, responses: SignalResponse<Payload>[]): Promise<void> {
+  private async settle(receiver: Receiver<Payload>, pending: PromiseLike<unknown>, responses: SignalResponse<Payload>[], timeoutMs: number | undefined): Promise<void> {
     try {
-      responses.push({ receiver, value: await pending });
+      const value = await receiverWatchdog.guard(pending, timeoutMs);
+      if (value === TIMED_OUT) {
+        const error = new ReceiverTimeoutError(`signal ${this.name}`, receiver.name || '<anonymous>', timeoutMs ?? receiverWatchdog.timeoutMs);
+        tasksLogger().error(error.message);
+        responses.push({ receiver, error });
+        return;
+      }
+      responses.push({ receiver, value });
     } catch (thrown) {
       responses.push(this.failed(receiver, thrown));
     }

@@ -1,23 +1,27 @@
 import { TaskContext } from '../context/task-context';
 import { AttemptAbort } from './attempt-abort';
-import { TaskRevokedError, TimeLimitExceededError } from '../errors';
+import { ReceiverTimeoutError, TaskRevokedError, TimeLimitExceededError } from '../errors';
+import { receiverWatchdog, TIMED_OUT } from '../signals/receiver-watchdog';
 import { tasksLogger } from '../logging/logger';
 import { assertJson } from '../serialization/json-guard';
 import type { JsonValue } from '../serialization/json-value';
-import { taskFailure, taskInternalError, taskPostrun, taskPrerun, taskRetry, taskSuccess } from '../signals/builtins';
+import { taskFailure, taskInternalError, taskPostrun, taskPrerun, taskRetry, taskRevoked, taskSuccess } from '../signals/builtins';
 import { reportedError, retryDelay, type UnrecoverableCheck } from '../tasks/retry-policy';
 import type { TaskDefinition } from '../tasks/task-definition';
 import type { TaskHooks } from '../tasks/task-hooks';
-import type { TaskRequest } from '../tasks/task-message';
+import type { TaskHeaders, TaskRequest } from '../tasks/task-message';
 import { TaskState } from '../tasks/task-state';
+import { nameByClass } from '../utils/error-name';
 import { toError } from '../utils/to-error';
+import { publishRetry } from './retry-publish';
 
 /** How one attempt ended. */
 export type AttemptOutcome =
   | { readonly state: typeof TaskState.SUCCESS; readonly result: JsonValue }
-  | { readonly state: typeof TaskState.RETRY; readonly error: Error; readonly delayMs: number }
+  /** `headers`: what the next attempt gets; the request's own object unless a `before_task_publish` receiver changed them. */
+  | { readonly state: typeof TaskState.RETRY; readonly error: Error; readonly delayMs: number; readonly headers: TaskHeaders }
   | { readonly state: typeof TaskState.FAILURE; readonly error: Error }
-  /** Terminated by a revoke: no failure signals or hooks fire, the executor sends `task_revoked`. */
+  /** Terminated by a revoke: `task_revoked` then `task_postrun(REVOKED)` fired, no failure signals or hooks. */
   | { readonly state: typeof TaskState.REVOKED; readonly error: TaskRevokedError };
 
 /** What the executor adds to a request for one attempt. */
@@ -48,9 +52,11 @@ const DEFAULT_TIME_LIMIT_GRACE_MS = 1000;
  *
  * ```
  * task_prerun -> beforeStart -> body ->
- *   success: onSuccess -> task_success -> afterReturn -> task_postrun(SUCCESS)
- *   retry:   onRetry   -> task_retry                   -> task_postrun(RETRY)
- *   failure: onFailure -> task_failure -> afterReturn  -> task_postrun(FAILURE)
+ *   success:    onSuccess -> task_success -> afterReturn -> task_postrun(SUCCESS)
+ *   retry:      before_task_publish -> after_task_publish (the retry's message) ->
+ *               onRetry   -> task_retry                   -> task_postrun(RETRY)
+ *   failure:    onFailure -> task_failure -> afterReturn  -> task_postrun(FAILURE)
+ *   terminated: task_revoked -> task_postrun(REVOKED)
  * ```
  *
  * It never throws: the outcome says what the executor must record. Receivers and
@@ -110,7 +116,7 @@ class Attempt {
 
   private async runBody(): Promise<JsonValue> {
     const hooks = this.task.hooks;
-    if (hooks?.beforeStart) await hooks.beforeStart(this.context);
+    if (hooks?.beforeStart) await this.beforeStart(hooks.beforeStart.bind(hooks));
     const body = Promise.resolve().then(() => (this.task.handler as (...args: unknown[]) => unknown)(...this.request.args));
     const result = await this.guardBody(body);
     // A body that returns nothing (a `void` task) succeeds with null, as Celery's None.
@@ -118,6 +124,16 @@ class Attempt {
     // A result that would not survive JSON fails the attempt, as Celery's EncodeError.
     assertJson(result, 'result');
     return result;
+  }
+
+  /** `beforeStart` fails the attempt when it throws; one that does not settle in time is logged and left behind. */
+  private async beforeStart(beforeStart: (context: TaskContext) => unknown): Promise<void> {
+    const started = beforeStart(this.context);
+    if (!isPromiseLike(started)) return;
+    if ((await receiverWatchdog.guard(started)) !== TIMED_OUT) return;
+    const error = new ReceiverTimeoutError(`hook of task ${this.task.name}`, `${hookOwner(this.task)}.beforeStart`, receiverWatchdog.timeoutMs);
+    tasksLogger().error(error.message);
+    await taskInternalError.send(this.sender, { taskId: this.taskId, args: this.args, error });
   }
 
   /**
@@ -152,17 +168,23 @@ class Attempt {
     });
   }
 
-  private async failed(error: Error): Promise<AttemptOutcome> {
-    // Terminated by a revoke: the executor reports it with task_revoked, as Celery does.
-    if (error instanceof TaskRevokedError) return { state: TaskState.REVOKED, error };
+  private async failed(thrown: Error): Promise<AttemptOutcome> {
+    const error = nameByClass(thrown);
+    // Terminated by a revoke: reported with task_revoked, then task_postrun, as Celery does.
+    if (error instanceof TaskRevokedError) {
+      await taskRevoked.send(this.sender, { taskId: this.taskId, terminated: true, expired: false, reason: error.reason });
+      await taskPostrun.send(this.sender, { taskId: this.taskId, args: this.args, retval: error, state: TaskState.REVOKED });
+      return { state: TaskState.REVOKED, error };
+    }
     const retry = retryDelay(this.task.options, this.request.retries, error, this.options.isUnrecoverable);
-    const reported = reportedError(error);
+    const reported = nameByClass(reportedError(error));
     if (retry !== undefined) {
+      const headers = await this.publishRetry(retry);
       const onRetry = this.hook('onRetry', (hooks) => hooks.onRetry?.(reported, this.context));
       if (onRetry) await onRetry;
       await taskRetry.send(this.sender, { taskId: this.taskId, args: this.args, error: reported, attempt: this.request.retries + 1, delayMs: retry });
       await taskPostrun.send(this.sender, { taskId: this.taskId, args: this.args, retval: reported, state: TaskState.RETRY });
-      return { state: TaskState.RETRY, error: reported, delayMs: retry };
+      return { state: TaskState.RETRY, error: reported, delayMs: retry, headers };
     }
     if (this.options.beforeFailure) await this.options.beforeFailure(reported);
     const onFailure = this.hook('onFailure', (hooks) => hooks.onFailure?.(reported, this.context));
@@ -172,6 +194,18 @@ class Attempt {
     if (afterReturn) await afterReturn;
     await taskPostrun.send(this.sender, { taskId: this.taskId, args: this.args, retval: reported, state: TaskState.FAILURE });
     return { state: TaskState.FAILURE, error: reported };
+  }
+
+  /** The retry's publish signals; headers a receiver made unsendable are reported, and the old ones kept. */
+  private async publishRetry(delayMs: number): Promise<TaskHeaders> {
+    try {
+      return await publishRetry(this.sender, this.request, delayMs);
+    } catch (thrown) {
+      const error = toError(thrown);
+      tasksLogger().error(`Publishing the retry of task ${this.task.name} (${this.taskId}) failed: ${error.message}; the retry keeps its headers.`, error.stack);
+      await taskInternalError.send(this.sender, { taskId: this.taskId, args: this.args, error });
+      return this.request.headers;
+    }
   }
 
   /**
@@ -187,11 +221,24 @@ class Attempt {
 
   private async runHook(name: keyof TaskHooks, call: () => unknown): Promise<void> {
     try {
-      await call();
+      const pending = call();
+      if (isPromiseLike(pending) && (await receiverWatchdog.guard(pending)) === TIMED_OUT) {
+        throw new ReceiverTimeoutError(`hook of task ${this.task.name}`, `${hookOwner(this.task)}.${name}`, receiverWatchdog.timeoutMs);
+      }
     } catch (thrown) {
       const error = toError(thrown);
-      tasksLogger().error(`Hook ${this.task.source}.${name} of task ${this.task.name} (${this.request.id}) failed: ${error.message}`, error.stack);
+      tasksLogger().error(`hook ${hookOwner(this.task)}.${name} of task ${this.task.name} failed: ${error.message} (task id ${this.request.id})`, error.stack);
       await taskInternalError.send(this.sender, { taskId: this.taskId, args: this.args, error });
     }
   }
+}
+
+/** The class whose hook it is (`BillingTasks`), else where the task was defined. */
+function hookOwner(task: TaskDefinition): string {
+  const name: unknown = task.hooks?.constructor?.name;
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? name : task.source;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }

@@ -1,4 +1,4 @@
-import { InvalidPublishOptionsError, SerializationError } from '../../src/errors';
+import { InvalidPublishOptionsError, PayloadTooLargeError, SerializationError } from '../../src/errors';
 import { preparePublish } from '../../src/publish/prepare-publish';
 import { beforeTaskPublish } from '../../src/signals';
 import type { PublishOptions } from '../../src/tasks/task-message';
@@ -28,6 +28,11 @@ describe('preparePublish', () => {
       ['both expiresMs and expires', { expiresMs: 10, expires: new Date(Date.now() + 1000) }, 'expires', 'not both'],
       ['a timeLimitMs of 0', { timeLimitMs: 0 }, 'timeLimitMs', 'got 0'],
       ['an empty taskId', { taskId: '' }, 'taskId', 'a non-empty string'],
+      ['an integer taskId', { taskId: '42' }, 'taskId', 'not an integer'],
+      ['a taskId with ":"', { taskId: 'a:b' }, 'taskId', 'has no ":"'],
+      ['an eta that is not a Date', { eta: '2030-01-01' as unknown as Date }, 'eta', 'a valid Date'],
+      ['headers that are not an object', { headers: 'x' as unknown as PublishOptions['headers'] }, 'headers', 'an object'],
+      ['an unknown option name', { delay: 10 } as PublishOptions, 'delay', 'an unknown option name'],
     ];
 
     it.each(cases)('%s', async (_label, options, option, detail) => {
@@ -39,6 +44,17 @@ describe('preparePublish', () => {
       expect(error).toMatchObject({ option, taskName: name });
       expect(error.message).toContain(`Invalid option ${option} for task ${name}`);
       expect(error.message).toContain(detail);
+    });
+
+    it('before any signal fires', async () => {
+      const name = uniqueTaskName('publish');
+      const fired: string[] = [];
+      cleanups.push(beforeTaskPublish.connect(() => void fired.push('before_task_publish'), { sender: name }));
+
+      const error = await rejectionOf(preparePublish(name, [], { taskId: '42' }));
+
+      expect(error).toBeInstanceOf(InvalidPublishOptionsError);
+      expect(fired).toEqual([]);
     });
 
     it('an empty task name', async () => {
@@ -137,5 +153,31 @@ describe('preparePublish', () => {
     const call = await preparePublish(name, [], { taskId: 'the-id', headers: { a: 1 } });
 
     expect(call).toMatchObject({ taskId: 'the-id', queue: 'bulk', headers: { a: 1, tenant: 't1' }, options: { taskId: 'the-id' } });
+  });
+
+  describe('payload size', () => {
+    it('refuses arguments over maxPayloadBytes with PayloadTooLargeError naming size and limit, before any signal', async () => {
+      const name = uniqueTaskName('publish');
+      const fired: string[] = [];
+      cleanups.push(beforeTaskPublish.connect(() => void fired.push('before_task_publish'), { sender: name }));
+
+      const error = await rejectionOf(preparePublish(name, ['é'.repeat(600)], {}, undefined, 1000));
+
+      expect(error).toBeInstanceOf(PayloadTooLargeError);
+      expect(error).toMatchObject({ taskName: name, sizeBytes: 1204, limitBytes: 1000 });
+      expect(error.message).toMatch(/1204 bytes, over the 1000-byte limit \(maxPayloadBytes\)/);
+      expect(fired).toEqual([]);
+    });
+
+    it('counts headers a receiver adds', async () => {
+      const name = uniqueTaskName('publish');
+      cleanups.push(beforeTaskPublish.connect((event) => void (event.headers.blob = 'x'.repeat(2000)), { sender: name }));
+
+      expect(await rejectionOf(preparePublish(name, ['small'], {}, undefined, 1000))).toBeInstanceOf(PayloadTooLargeError);
+    });
+
+    it('accepts a payload at the limit', async () => {
+      await expect(preparePublish(uniqueTaskName('publish'), ['a'.repeat(10)], {}, undefined, 16)).resolves.toMatchObject({ args: ['a'.repeat(10)] });
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { SerializationError } from '../../src/errors';
-import { assertJson, assertJsonArgs } from '../../src/serialization/json-guard';
+import { assertJson, assertJsonArgs, MAX_JSON_DEPTH } from '../../src/serialization/json-guard';
 import { thrownBy } from '../support/rejection';
 
 class Money {
@@ -95,5 +95,30 @@ describe('JSON guard', () => {
     assertJson(value, 'value');
 
     expect(JSON.parse(JSON.stringify(value))).toEqual(value);
+  });
+
+  it('refuses an array with a named property, which JSON would drop', () => {
+    const list = Object.assign([1, 2], { note: 'lost' });
+    const error = refusal([list]);
+    expect(error.path).toBe('args[0]');
+    expect(error.reason).toMatch(/named properties \("note"\)/);
+  });
+
+  it('refuses nesting past the depth limit with a SerializationError naming it, without overflowing the stack', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const error = refusal([deep]);
+    expect(error.reason).toMatch(new RegExp(`more than ${MAX_JSON_DEPTH} levels deep`));
+  });
+
+  it('accepts nesting up to the limit', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < MAX_JSON_DEPTH - 1; i++) deep = { child: deep };
+    expect(() => assertJson(deep, 'value')).not.toThrow();
+  });
+
+  it('accepts -0, which arrives as 0 (documented)', () => {
+    expect(() => assertJson(-0, 'value')).not.toThrow();
+    expect(Object.is(JSON.parse(JSON.stringify(-0)), 0)).toBe(true);
   });
 });

@@ -75,7 +75,7 @@ export class RecordingHooks implements TaskHooks {
 export const SUCCESS_ATTEMPT = ['task_received', 'task_prerun', 'beforeStart', 'body', 'onSuccess', 'task_success', 'afterReturn', 'task_postrun(SUCCESS)'];
 
 /** What one attempt that is retried looks like. */
-export const RETRY_ATTEMPT = ['task_received', 'task_prerun', 'beforeStart', 'body', 'onRetry', 'task_retry', 'task_postrun(RETRY)'];
+export const RETRY_ATTEMPT = ['task_received', 'task_prerun', 'beforeStart', 'body', 'before_task_publish', 'after_task_publish', 'onRetry', 'task_retry', 'task_postrun(RETRY)'];
 
 /** What the final attempt of a failed task looks like. */
 export const FAILURE_ATTEMPT = ['task_received', 'task_prerun', 'beforeStart', 'body', 'onFailure', 'task_failure', 'afterReturn', 'task_postrun(FAILURE)'];

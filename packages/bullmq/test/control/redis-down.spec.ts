@@ -1,0 +1,117 @@
+import { RedisConnectionError, setTasksLogger, TaskRegistry, type TasksLogger } from '@tasks/core';
+import { BullmqExecutor, TaskWorker } from '../../src';
+import { startOwnRedis, type OwnRedis } from '../support/own-redis';
+
+/** Every line the library logs, by level, so a test can count them. */
+function captureLogs(): { lines: { level: string; message: string; stack?: string }[]; restore: () => void } {
+  const lines: { level: string; message: string; stack?: string }[] = [];
+  const logger: TasksLogger = {
+    log: (message) => void lines.push({ level: 'log', message }),
+    warn: (message) => void lines.push({ level: 'warn', message }),
+    error: (message, stack) => void lines.push({ level: 'error', message, stack }),
+  };
+  const previous = setTasksLogger(logger);
+  return { lines, restore: () => setTasksLogger(previous) };
+}
+
+const CONNECT_TIMEOUT_MS = 2000;
+
+describe('Redis down or refusing us', () => {
+  let redis: OwnRedis | undefined;
+  afterEach(async () => {
+    await redis?.stop();
+    redis = undefined;
+  });
+
+  it('close() with nothing running and Redis down finishes within connectTimeoutMs and logs the outage at most once, without stacks', async () => {
+    redis = await startOwnRedis();
+    const registry = new TaskRegistry();
+    registry.register(() => 'ok', { name: 'down.task' });
+    const options = { connection: redis.url, prefix: 'down', connectTimeoutMs: CONNECT_TIMEOUT_MS };
+    const executor = await BullmqExecutor.connect({ ...options, registry });
+    const worker = new TaskWorker({ ...options, registry, shutdownTimeoutMs: 30_000 });
+    await worker.start();
+    expect(await (await executor.delay('down.task')).get({ timeoutMs: 5000 })).toBe('ok');
+
+    const logs = captureLogs();
+    try {
+      await redis.stop();
+      const started = Date.now();
+      await worker.close();
+      await executor.close();
+      const tookMs = Date.now() - started;
+
+      expect(tookMs).toBeLessThan(CONNECT_TIMEOUT_MS);
+      // At most one line about the outage (none when the close beat the first reconnect), never a stack.
+      expect(logs.lines.filter((line) => /Redis/.test(line.message)).length).toBeLessThanOrEqual(1);
+      expect(logs.lines.filter((line) => line.stack !== undefined)).toEqual([]);
+    } finally {
+      logs.restore();
+    }
+  });
+
+  it('close() with nothing running and Redis paused finishes within connectTimeoutMs plus the close margin', async () => {
+    redis = await startOwnRedis();
+    const registry = new TaskRegistry();
+    registry.register(() => 'ok', { name: 'paused.task' });
+    const options = { connection: redis.url, prefix: 'paused', connectTimeoutMs: CONNECT_TIMEOUT_MS };
+    const executor = await BullmqExecutor.connect({ ...options, registry });
+    const worker = new TaskWorker({ ...options, registry, shutdownTimeoutMs: 30_000 });
+    await worker.start();
+    expect(await (await executor.delay('paused.task')).get({ timeoutMs: 5000 })).toBe('ok');
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(redis.url);
+    const logs = captureLogs();
+    try {
+      await admin.call('CLIENT', 'PAUSE', '20000', 'ALL');
+      const started = Date.now();
+      await worker.close();
+      await executor.close();
+      // Up to connectTimeoutMs waiting on Redis, then each forced step of closing (DRAIN_MARGIN_MS).
+      expect(Date.now() - started).toBeLessThan(CONNECT_TIMEOUT_MS + 3000);
+    } finally {
+      logs.restore();
+      admin.disconnect();
+    }
+  });
+
+  it('a wrong password fails at once with RedisConnectionError carrying the server reason, the password masked', async () => {
+    redis = await startOwnRedis({ password: 'right-secret' });
+    const target = `redis://default:wrong-secret@127.0.0.1:${redis.port}`;
+    const started = Date.now();
+    const error = await BullmqExecutor.connect({ connection: target, connectTimeoutMs: 10_000 }).catch((e: unknown) => e);
+
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(error).toBeInstanceOf(RedisConnectionError);
+    expect((error as Error).message).toMatch(/WRONGPASS|invalid username-password/);
+    expect((error as Error).message).not.toMatch(/wrong-secret/);
+    expect((error as Error).message).toMatch(/default:\*\*\*@/);
+    expect(((error as Error).cause as Error).message).toMatch(/WRONGPASS|invalid username-password/);
+  });
+
+  it('many delay() calls during an outage fail with RedisConnectionError, no listener warning, none claiming a wait it did not make', async () => {
+    redis = await startOwnRedis();
+    const executor = await BullmqExecutor.connect({ connection: redis.url, prefix: 'outage', connectTimeoutMs: 1000 });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning);
+    process.on('warning', onWarning);
+    const logs = captureLogs();
+    try {
+      await redis.stop();
+      const started = Date.now();
+      const results = await Promise.allSettled(Array.from({ length: 25 }, () => executor.delay('outage.task')));
+      const tookMs = Date.now() - started;
+      expect(results.every((r) => r.status === 'rejected' && r.reason instanceof RedisConnectionError)).toBe(true);
+      // A message that names a wait names one that happened.
+      for (const result of results) {
+        const claimed = /within (\d+)ms/.exec((result as PromiseRejectedResult).reason.message)?.[1];
+        if (claimed !== undefined) expect(tookMs).toBeGreaterThanOrEqual(Number(claimed) - 5);
+      }
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      logs.restore();
+      await executor.close();
+    }
+  });
+});
