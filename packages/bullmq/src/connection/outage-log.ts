@@ -13,10 +13,11 @@ const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT
 
 /** Whether `error` says Redis can not be reached now (rather than that a command was wrong). */
 export function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
+  // Not `instanceof Error`: socket errors may come from another realm (a test runner's sandbox).
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return true;
-  return /Connection is closed|connect ETIMEDOUT|Stream isn't writeable|MaxRetriesPerRequestError|Reached the max retries per request/i.test(error.message);
+  return typeof message === 'string' && /ECONNREFUSED|Connection is closed|connect ETIMEDOUT|Stream isn't writeable|MaxRetriesPerRequestError|Reached the max retries per request/i.test(message);
 }
 
 /**
