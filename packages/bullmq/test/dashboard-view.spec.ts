@@ -51,7 +51,7 @@ describe('tasks as BullMQ stores them', () => {
   });
 
   it('a publisher that does not know the task leaves the budget to the worker, and retries still run', async () => {
-    const bare = await BullmqExecutor.connect({ prefix: harness.prefix });
+    const bare = await BullmqExecutor.connect({ connection: REDIS_URL, prefix: harness.prefix });
     try {
       flakyRuns = 0;
       const retried = await bare.delay('view.retried');
@@ -92,7 +92,7 @@ describe('tasks as BullMQ stores them', () => {
   });
 
   it('refuses a payload over maxPayloadBytes at publish; a worker rejects an oversized job written by other means', async () => {
-    const small = await BullmqExecutor.connect({ prefix: harness.prefix, maxPayloadBytes: 100 });
+    const small = await BullmqExecutor.connect({ connection: REDIS_URL, prefix: harness.prefix, maxPayloadBytes: 100 });
     try {
       await expect(small.delay('view.plain', 'x'.repeat(200))).rejects.toBeInstanceOf(PayloadTooLargeError);
     } finally {

@@ -17,6 +17,7 @@ import {
 import { BullmqExecutor } from '../../src';
 import { canvasTasks, type CanvasRun } from '../fixtures/canvas-tasks';
 import { startHarness, type Harness } from '../support/harness';
+import { REDIS_URL } from '../support/redis';
 
 const WAIT = { timeoutMs: 15_000 };
 type Mode = 'bullmq' | 'eager';
@@ -76,7 +77,7 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
     expect(fixture.runs.map((run) => run.task)).toEqual(['c.add', 'c.fail']);
     if (harness) {
       // Another process, which knows neither the tasks nor the queue, reads the same.
-      const other = await BullmqExecutor.connect({ prefix: harness.prefix });
+      const other = await BullmqExecutor.connect({ connection: REDIS_URL, prefix: harness.prefix });
       try {
         await expect(other.result(last.id).get(WAIT)).rejects.toMatchObject({ name: 'CardDeclined', message: 'declined 2' });
         expect(await other.result(last.id).state()).toBe(TaskState.FAILURE);
@@ -244,7 +245,7 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
       const limited =
         mode === 'eager'
           ? new EagerExecutor(fixture.registry, undefined, { maxGroupSize: 3 })
-          : await BullmqExecutor.connect({ prefix: harness!.prefix, registry: fixture.registry, canvas: { maxGroupSize: 3, knownTasksOnly: true } });
+          : await BullmqExecutor.connect({ connection: REDIS_URL, prefix: harness!.prefix, registry: fixture.registry, canvas: { maxGroupSize: 3, knownTasksOnly: true } });
       try {
         const tooMany = limited.canvas.group([1, 2, 3, 4].map((i) => limited.canvas.signature('c.add', [i, i])));
         await expect(tooMany.delay()).rejects.toThrow(/a group of 4 members is more than the limit of 3/);

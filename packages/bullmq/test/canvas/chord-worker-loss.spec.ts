@@ -14,7 +14,7 @@ describe('a chord whose worker is killed while its members run', () => {
 
   beforeEach(async () => {
     prefix = uniquePrefix('chord-loss');
-    executor = await BullmqExecutor.connect({ prefix });
+    executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix });
   });
   afterEach(async () => {
     await processes.killAll();

@@ -1,6 +1,7 @@
 import { setReceiverTimeout, setTasksLogger, TaskRegistry, taskPrerun, workerReady, workerShutdown, workerShuttingDown, type TasksLogger } from '@tasks/core';
 import { TaskWorker } from '../../src';
 import { deferred, startHarness, type Harness } from '../support/harness';
+import { REDIS_URL } from '../support/redis';
 
 const never = () => new Promise<never>(() => undefined);
 
@@ -54,7 +55,7 @@ describe('a receiver that never settles', () => {
   it('start() and close() finish whatever worker_ready and the shutdown receivers do, close() within its timeout plus the margin', async () => {
     const registry = new TaskRegistry();
     registry.register(() => 'ok', { name: 'deadline.any' });
-    const worker = new TaskWorker({ prefix: `deadline-${Date.now()}`, registry, name: 'deadline-w', receiverTimeoutMs: 300, shutdownTimeoutMs: 1000 });
+    const worker = new TaskWorker({ connection: REDIS_URL, prefix: `deadline-${Date.now()}`, registry, name: 'deadline-w', receiverTimeoutMs: 300, shutdownTimeoutMs: 1000 });
     for (const signal of [workerReady, workerShuttingDown, workerShutdown]) offs.push(signal.connect(never, { sender: 'deadline-w' }));
 
     await worker.start();

@@ -104,7 +104,7 @@ describe('worker loss: a worker killed mid-task', () => {
     await startedIn(second);
     second.kill('SIGKILL');
 
-    const worker = new TaskWorker({ ...settings, registry: controlTasks(redis, prefix, 'C'), name: 'C' });
+    const worker = new TaskWorker({ ...settings, connection: REDIS_URL, registry: controlTasks(redis, prefix, 'C'), name: 'C' });
     try {
       await worker.start();
       await expectLost(hang);

@@ -93,7 +93,10 @@ describe('TaskEvents: the event stream as Celery events', () => {
     executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix });
     const result = await executor.delay('cluster.add', 1, 2);
     await expect(result.get({ timeoutMs: 20_000 })).resolves.toBe(3);
-    const history = await TaskEvents.history({ connection: REDIS_URL, prefix });
+    // The worker writes its events just after the result: read the stream from its start until the last one.
+    const reader = await TaskEvents.open({ connection: REDIS_URL, prefix, from: 'start' });
+    const history = await readUntil(reader, (e) => taskIdOf(e) === result.id && e.signal === 'task_postrun');
+    await reader.close();
     const types = history.filter((e) => taskIdOf(e) === result.id).map((e) => e.type);
     // The API process publishes nothing (nobody listens); the worker publishes all of its own.
     expect(types).toEqual(['task-received', 'task-started', 'task-succeeded', null]);
