@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import {
   requireSignal,
-  type ConnectOptions,
+  type ConnectOptionsIn,
   type DisconnectOptions,
   type Receiver,
+  type ReceiverIn,
+  type RemoteSignalEvent,
   type Signal,
   type SignalEvent,
   type SignalMap,
   type SignalName,
   type SignalResponse,
+  type SignalScope,
 } from '@tasks/core';
 import { TasksRuntime } from './tasks.runtime';
 
@@ -45,10 +48,18 @@ export class SignalBus {
    * Connects a receiver until it is disconnected or the app closes.
    * @returns a function that disconnects it and says whether it did.
    */
-  connect<Name extends SignalName>(signal: Name, receiver: (event: SignalEvent<Name>) => unknown, options?: ConnectOptions): () => boolean;
-  connect<Payload extends object>(signal: Signal<Payload>, receiver: Receiver<Payload>, options?: ConnectOptions): () => boolean;
-  connect(signal: string | Signal<object>, receiver: Receiver<object>, options?: ConnectOptions): () => boolean {
-    const disconnect = resolveSignal(signal).connect(receiver, options);
+  connect<Name extends SignalName, Scope extends SignalScope = 'process'>(
+    signal: Name,
+    receiver: (event: Scope extends 'cluster' ? RemoteSignalEvent<Name> : SignalEvent<Name>) => unknown,
+    options?: ConnectOptionsIn<Scope>,
+  ): () => boolean;
+  connect<Payload extends object, Scope extends SignalScope = 'process'>(
+    signal: Signal<Payload>,
+    receiver: ReceiverIn<Payload, Scope>,
+    options?: ConnectOptionsIn<Scope>,
+  ): () => boolean;
+  connect(signal: string | Signal<object>, receiver: Receiver<object>, options?: ConnectOptionsIn<SignalScope>): () => boolean {
+    const disconnect = resolveSignal(signal).connect<SignalScope>(receiver, options);
     this.runtime.addConnection(disconnect);
     return disconnect;
   }

@@ -32,6 +32,12 @@ function wrongCalls(tasks: TaskClient, signals: SignalBus): void {
   void signals.send('invoice_payed', 'billing', { invoiceId: 'inv-1', amount: 1 });
   // @ts-expect-error -- the receiver of a named signal gets that signal's event
   signals.connect('invoice_paid', (event: { orderId: string }) => event.orderId);
+  // A cluster receiver gets the event as it travelled: with its origin, without live objects.
+  signals.connect('task_prerun', (event) => `${event.origin.name} ${event.taskId}`, { scope: 'cluster' });
+  // @ts-expect-error -- the live TaskContext stays in the worker that ran the task
+  signals.connect('task_prerun', (event) => event.context.id, { scope: 'cluster' });
+  // @ts-expect-error -- an event of this process has no origin
+  signals.connect('task_prerun', (event) => event.origin.name);
 }
 
 describe('TaskClient.ref()', () => {

@@ -287,7 +287,7 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
     it('revokes the steps of a chain that have not run yet when its result is revoked', async () => {
       const last = await executor.canvas.chain(s('c.wait', 'revoke-chain'), s('c.show'), s('c.show')).delay();
       const started = new Promise<void>((resolve) => {
-        const off = builtinSignals.task_prerun.connect(() => (off(), resolve()), { sender: 'c.wait' });
+        const off: () => boolean = builtinSignals.task_prerun.connect(() => (off(), resolve()), { sender: 'c.wait' });
       });
       await started;
       const outcome = await last.revoke();

@@ -28,9 +28,19 @@ export type SignalEventOf<Payload extends object, Name extends string = string> 
 
 /**
  * A function connected to a signal. It may return a promise: `send` awaits it.
- * (Connected with `scope: 'cluster'`, what it gets is a `RemoteSignalEventOf<Payload>`.)
+ * (Connected with `scope: 'cluster'`, a receiver is a {@link RemoteReceiver}: it gets a
+ * `RemoteSignalEventOf<Payload>`, and `connect` is typed accordingly.)
  */
 export type Receiver<Payload extends object> = (event: SignalEventOf<Payload>) => unknown;
+
+/**
+ * The receiver `connect` takes for a scope: a {@link Receiver} of this process's sends,
+ * or, with `scope: 'cluster'`, a {@link RemoteReceiver} of events read from Redis.
+ */
+export type ReceiverIn<Payload extends object, Scope extends SignalScope> = Scope extends 'cluster' ? RemoteReceiver<Payload> : Receiver<Payload>;
+
+/** {@link ConnectOptions} whose `scope` decides the receiver's type (see {@link ReceiverIn}). */
+export type ConnectOptionsIn<Scope extends SignalScope> = Omit<ConnectOptions, 'scope'> & { scope?: Scope };
 
 /** Options of {@link Signal.connect}. */
 export interface ConnectOptions {
@@ -107,7 +117,7 @@ export class Signal<Payload extends object = object> {
    * or a receiver with a `dispatchUid` already connected for that sender, changes nothing.
    * @returns a function that removes this connection and says whether it did.
    */
-  connect(receiver: Receiver<Payload>, options: ConnectOptions = {}): () => boolean {
+  connect<Scope extends SignalScope = 'process'>(receiver: ReceiverIn<Payload, Scope>, options: ConnectOptionsIn<Scope> = {}): () => boolean {
     const { sender, dispatchUid, scope = 'process' } = options;
     if (typeof receiver !== 'function') {
       throw new TypeError(`${this.name}.connect(): the receiver must be a function, got ${typeof receiver}.`);
@@ -120,7 +130,8 @@ export class Signal<Payload extends object = object> {
     const existing = list.find((c) =>
       c.sender === sender && (dispatchUid !== undefined ? c.dispatchUid === dispatchUid : c.dispatchUid === undefined && c.receiver === receiver),
     );
-    const connection: Connection<Payload> = existing ?? { receiver, sender, dispatchUid };
+    // Both lists hold functions of one argument; which event they get is decided by the list.
+    const connection: Connection<Payload> = existing ?? { receiver: receiver as Receiver<Payload>, sender, dispatchUid };
     if (!existing) {
       if (remote) this.remoteConnections = [...list, connection];
       else this.connections = [...list, connection];
@@ -134,10 +145,10 @@ export class Signal<Payload extends object = object> {
    * the connection made with a `dispatchUid`.
    * @returns whether anything was removed.
    */
-  disconnect(receiver: Receiver<Payload>, options?: DisconnectOptions): boolean;
+  disconnect(receiver: Receiver<Payload> | RemoteReceiver<Payload>, options?: DisconnectOptions): boolean;
   disconnect(options: DisconnectOptions & { dispatchUid: string }): boolean;
-  disconnect(receiverOrOptions: Receiver<Payload> | DisconnectOptions, maybeOptions: DisconnectOptions = {}): boolean {
-    const receiver = typeof receiverOrOptions === 'function' ? receiverOrOptions : undefined;
+  disconnect(receiverOrOptions: Receiver<Payload> | RemoteReceiver<Payload> | DisconnectOptions, maybeOptions: DisconnectOptions = {}): boolean {
+    const receiver: unknown = typeof receiverOrOptions === 'function' ? receiverOrOptions : undefined;
     const options = typeof receiverOrOptions === 'function' ? maybeOptions : receiverOrOptions;
     const { sender, dispatchUid } = options;
     if (receiver === undefined && dispatchUid === undefined) {

@@ -1,6 +1,6 @@
 // Type tests: each `@ts-expect-error` below must be an error, or the type-check
 // step (`pnpm typecheck`) fails. The runtime assertions keep the file a real test.
-import { defineSignal, taskSuccess, type SignalEvent, type SignalResponse } from '../../src/signals';
+import { defineSignal, taskPrerun, taskSuccess, type RemoteSignalEvent, type SignalEvent, type SignalResponse } from '../../src/signals';
 import { OnSignal } from '../../src/decorators';
 
 interface InvoiceSent {
@@ -46,6 +46,31 @@ describe('signal typing', () => {
     invoiceSent.connect((event: { orderId: string }) => event.orderId);
     await invoiceSent.send('billing', { invoiceId: 'i9', amount: 1 });
     expect(seen[0]).toBe('i9/billing/invoice_sent/number');
+  });
+
+  it("connect with scope: 'cluster' types the event as it travelled between processes", () => {
+    const offs = [
+      taskPrerun.connect(
+        (event) => {
+          const origin: string = event.origin.name;
+          const at: number = event.timestamp;
+          const typed: Omit<RemoteSignalEvent<'task_prerun'>, 'signal'> = event;
+          void typed;
+          // @ts-expect-error the live TaskContext stays in the worker
+          void event.context;
+          return `${origin}/${at}/${event.taskId}`;
+        },
+        { scope: 'cluster', sender: 'billing.charge' },
+      ),
+      // @ts-expect-error a receiver of this process's events expects the live context, which does not travel
+      taskPrerun.connect((event: SignalEvent<'task_prerun'>) => event.context.id, { scope: 'cluster' }),
+      taskPrerun.connect((event) => {
+        // @ts-expect-error without scope: 'cluster' the event is this process's: it has no origin
+        void event.origin;
+        return event.context.id;
+      }),
+    ];
+    expect(offs.map((off) => off())).toEqual([true, true, true]);
   });
 
   it('SignalEvent types events by name, built-in and augmented', () => {
