@@ -247,6 +247,25 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
       expect(published).toBe(0);
     });
 
+    it('refuses, by path, the nestings it does not run: a group ending a chain, a group or chord in a chord header, a group as a chord callback', async () => {
+      const { canvas } = executor;
+      const endsInGroup = await canvas.chain(s('c.add', 1, 1), canvas.group([s('c.mul', 2), s('c.mul', 3)])).delay().catch((e: unknown) => e);
+      expect(endsInGroup).toBeInstanceOf(InvalidCanvasError);
+      expect(endsInGroup).toMatchObject({ path: 'chain[1]', message: expect.stringMatching(/a group can not end a chain; add a step after it/) });
+
+      const groupInHeader = await canvas.chord([canvas.group([s('c.add', 1, 1)]), s('c.add', 2, 2)], s('c.sum')).delay().catch((e: unknown) => e);
+      expect(groupInHeader).toMatchObject({ name: 'InvalidCanvasError', path: 'chord.header[0]' });
+      const chordInHeader = await canvas
+        .chord([canvas.chord([s('c.add', 1, 1)], s('c.sum')), s('c.add', 2, 2)], s('c.sum'))
+        .delay()
+        .catch((e: unknown) => e);
+      expect(chordInHeader).toMatchObject({ name: 'InvalidCanvasError', path: 'chord.header[0]' });
+
+      const groupAsCallback = await canvas.chord([s('c.add', 1, 1)], canvas.group([s('c.sum'), s('c.sum')])).delay().catch((e: unknown) => e);
+      expect(groupAsCallback).toMatchObject({ name: 'InvalidCanvasError', path: 'chord.body' });
+      expect(published).toBe(0);
+    });
+
     it('refuses a group larger than maxGroupSize, and a task this app does not know when it knows every task', async () => {
       const limited =
         mode === 'eager'
