@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `pnpm bench [--node <major>] [--quick] [--only group,…]`: builds the bench and the packages
+# `pnpm bench [--node <major>] [--quick] [--only group,…] [--against celery] [--scale]`: builds the bench and the packages
 # it runs, then runs it on the machine's Node, or on Node <major> installed from the npm
 # registry by scripts/node-bin.sh (so docs/PERFORMANCE.md can compare Node lines).
 set -euo pipefail

@@ -73,6 +73,8 @@ export interface BenchArgs {
   only: readonly string[];
   /** `--against celery`: run the side-by-side comparison with Celery instead of the usual groups. */
   against: 'celery' | undefined;
+  /** `--scale`: run the scale-out runs (worker processes, one Redis and a cluster) instead of the usual groups. */
+  scale: boolean;
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -82,14 +84,19 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       quick: { type: 'boolean', default: false },
       only: { type: 'string', default: '' },
       against: { type: 'string' },
+      scale: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.against !== undefined && values.against !== 'celery') {
     throw new Error(`--against ${values.against}: the only system to compare against is celery (--against celery).`);
   }
+  if (values.scale && (values.against !== undefined || values.only !== '')) {
+    throw new Error('--scale is a run of its own: give it without --against or --only.');
+  }
   return {
     against: values.against,
+    scale: values.scale,
     config: values.quick ? QUICK : FULL,
     only: values.only.split(',').map((name) => name.trim()).filter((name) => name !== ''),
   };

@@ -1,10 +1,11 @@
-// `pnpm bench [--quick] [--only group,…]`: runs each scenario's baseline and ours in
+// `pnpm bench [--quick] [--only group,…] [--against celery] [--scale]`: runs each scenario's baseline and ours in
 // alternating rounds, prints a table on stdout and writes a JSON report whose path
 // is the last line printed. Progress goes to stderr.
 import { relative, resolve } from 'node:path';
 import { parseBenchArgs, type BenchConfig } from './config';
 import { describeMachine } from './machine';
 import type { BenchReport } from './report/bench-report';
+import { formatScale } from './report/format-scale';
 import { formatTable } from './report/format-table';
 import { writeJsonReport } from './report/write-json';
 import type { ScenarioResult } from './scenario';
@@ -16,6 +17,7 @@ import { enqueueScenarios } from './scenarios/enqueue';
 import { latencyScenarios } from './scenarios/latency';
 import { memoryScenarios } from './scenarios/memory';
 import { processingScenarios } from './scenarios/processing';
+import { scaleScenarios, type ScaleReportSection } from './scenarios/scale';
 import { scheduleLatenessScenarios } from './scenarios/schedule-lateness';
 import { signalDispatchScenarios } from './scenarios/signal-dispatch';
 import { telemetryScenarios } from './scenarios/telemetry';
@@ -40,9 +42,21 @@ const GROUPS: Record<string, Group> = {
 };
 
 async function main(): Promise<void> {
-  const { config, only: asked, against } = parseBenchArgs(process.argv.slice(2));
-  // The comparison with Celery is a run of its own: `--against celery`.
-  const groups: Record<string, Group> = against === 'celery' ? { celery: celeryScenarios } : GROUPS;
+  const { config, only: asked, against, scale } = parseBenchArgs(process.argv.slice(2));
+  let scaleSection: ScaleReportSection | undefined;
+  // The comparison with Celery and the scale-out runs are runs of their own: `--against celery`, `--scale`.
+  const groups: Record<string, Group> =
+    against === 'celery'
+      ? { celery: celeryScenarios }
+      : scale
+        ? {
+            scale: async (settings) => {
+              const measured = await scaleScenarios(settings);
+              scaleSection = measured.scale;
+              return measured.scenarios;
+            },
+          }
+        : GROUPS;
   const only = against === 'celery' ? [] : asked;
   if (against === 'celery' && !celeryInstalled()) {
     console.log('bench: Celery is not installed, so there is nothing to compare against; install it with `apt-get install -y python3-celery celery python3-redis` (Debian).');
@@ -68,9 +82,11 @@ async function main(): Promise<void> {
     durationSeconds: Math.round((performance.now() - started) / 100) / 10,
     machine,
     scenarios,
+    ...(scaleSection && { scale: scaleSection }),
   };
   const path = await writeJsonReport(report);
   console.log(formatTable(report));
+  if (scaleSection) console.log(`\n${formatScale(scaleSection)}`);
   console.log('');
   console.log(path);
 }

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { promisify } from 'node:util';
 import type { BenchReport } from '../src/report/bench-report';
 
@@ -114,5 +116,62 @@ describe('pnpm bench --against celery', () => {
     await expect(run(process.execPath, [join(BENCH_DIR, 'dist', 'main.js'), '--against', 'rq'])).rejects.toMatchObject({
       stderr: expect.stringContaining('--against rq: the only system to compare against is celery'),
     });
+  });
+});
+
+describe('pnpm bench --quick --scale', () => {
+  // A cluster of its own on free loopback ports: the bench starts it, and stops it since it started it.
+  const ports = Array.from({ length: 3 }, (_, i) => 7100 + (process.pid % 250) * 3 + i);
+  const nodes = ports.map((port) => `127.0.0.1:${port}`).join(',');
+  let report: BenchReport;
+  let stdout: string;
+  let reportPath: string;
+
+  beforeAll(async () => {
+    await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(BENCH_DIR, 'tsconfig.build.json')]);
+    ({ stdout } = await run(process.execPath, [join(BENCH_DIR, 'dist', 'main.js'), '--quick', '--scale'], {
+      env: { ...process.env, BENCH_SCALE_TASKS: '600', REDIS_CLUSTER_NODES: nodes, REDIS_CLUSTER_DIR: join(tmpdir(), `bench-scale-cluster-${process.pid}`) },
+      timeout: 170_000,
+      maxBuffer: 10 * 1024 * 1024,
+    }));
+    reportPath = stdout.trim().split('\n').pop()!;
+    report = JSON.parse(await readFile(reportPath, 'utf8')) as BenchReport;
+  }, 180_000);
+
+  afterAll(async () => {
+    if (reportPath) await rm(reportPath, { force: true });
+  });
+
+  it('runs 1, 2 and 4 worker processes on one Redis and on a 3-master cluster, with the CPU of each process and server', () => {
+    const runs = report.scale!.runs;
+    expect(runs.map((r) => [r.setup, r.processes, r.queues.length, r.tasks])).toEqual([
+      ['redis', 1, 1, 600],
+      ['redis', 2, 1, 600],
+      ['redis', 4, 1, 600],
+      ['cluster', 1, 3, 600],
+      ['cluster', 2, 3, 600],
+      ['cluster', 4, 3, 600],
+    ]);
+    for (const r of runs) {
+      expect(r.jobsPerSecond).toBeGreaterThan(0);
+      expect(r.workers).toHaveLength(r.processes);
+      expect(new Set(r.workers.map((w) => w.pid)).size).toBe(r.processes);
+      expect(r.workers.every((w) => w.cpuSeconds > 0)).toBe(true);
+      expect(r.redis.map((s) => s.server)).toEqual(r.setup === 'redis' ? [expect.any(String)] : expect.arrayContaining(ports.map((port) => `127.0.0.1:${port}`)));
+      expect(r.redis.every((s) => s.cpuSeconds >= 0)).toBe(true);
+    }
+    expect(report.scale!.cores).toBe(report.machine.cores);
+    expect(report.scenarios.map((s) => s.name)).toEqual(['scale-redis-2p', 'scale-redis-4p', 'scale-cluster-1p', 'scale-cluster-2p', 'scale-cluster-4p']);
+  });
+
+  it('prints both tables, says how many cores there are, and stops the cluster it started', async () => {
+    expect(stdout).toContain('| scale-cluster-4p ');
+    expect(stdout).toContain(`This machine has ${report.machine.cores} core(s)`);
+    expect(stdout).toMatch(/\| cluster, 3 masters +\| 4 /);
+    const refused = new Promise<Error>((resolve) => {
+      const probe = new Redis({ port: ports[0], retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      probe.once('error', (error) => (probe.disconnect(), resolve(error)));
+    });
+    await expect(refused).resolves.toMatchObject({ code: 'ECONNREFUSED' });
   });
 });

@@ -1,5 +1,6 @@
 import type { Machine } from '../machine';
 import type { ScenarioResult } from '../scenario';
+import type { ScaleReportSection } from '../scenarios/scale';
 
 /** The JSON file `pnpm bench` writes; the shape is fixed by DESIGN.md ("Benchmark output"). */
 export interface BenchReport {
@@ -11,4 +12,6 @@ export interface BenchReport {
   durationSeconds: number;
   machine: Machine;
   scenarios: ScenarioResult[];
+  /** `--scale` only: each run's throughput and the CPU time of every worker process and Redis server. */
+  scale?: ScaleReportSection;
 }

@@ -24,6 +24,8 @@ export class CanvasSteps {
 
   constructor(
     private readonly prefix: string,
+    /** The BullMQ prefix of a queue (see `queuePrefix`). */
+    private readonly prefixOf: (queue: string) => string,
     private readonly registry: TaskRegistry,
     private readonly connect: () => Redis,
     private readonly telemetry: TaskTelemetry,
@@ -38,7 +40,7 @@ export class CanvasSteps {
   async joined(job: Job, data: TaskJobData): Promise<TaskJobData> {
     const join = canvasOf(data)!.join!;
     const values = (await job.getChildrenValues()) as Record<string, JsonValue>;
-    const results = join.members.map((member) => values[`${this.prefix}:${member.queue}:${member.id}`] ?? null);
+    const results = join.members.map((member) => values[`${this.prefixOf(member.queue)}:${member.queue}:${member.id}`] ?? null);
     return { ...data, args: [join.single ? results[0]! : results, ...data.args] };
   }
 
@@ -79,7 +81,7 @@ export class CanvasSteps {
       const retention = canvas.retention ?? DEFAULT_RETENTION;
       if (canvas.doomed?.length) {
         const failure = { error: errorRecord(error), taskId: request.id, ...(canvas.chordMember && { chord: true }) };
-        await doomSteps(this.redis!, this.prefix, canvas.doomed, failure, retention.failedSeconds);
+        await doomSteps(this.redis!, this.prefix, this.prefixOf, canvas.doomed, failure, retention.failedSeconds);
       }
       const record = errorRecord(error);
       for (const link of canvas.linkError ?? []) await writer.publish(link, [request.id, record], undefined, retention);
@@ -98,7 +100,7 @@ export class CanvasSteps {
   private writerFor(): CanvasWriter {
     if (!this.writer) {
       this.redis = this.connect();
-      this.queues = new QueueSet(this.redis, () => this.prefix, () => []);
+      this.queues = new QueueSet(this.redis, this.prefixOf, () => []);
       this.writer = new CanvasWriter(this.redis, this.prefix, this.registry, this.queues, this.telemetry);
     }
     return this.writer;

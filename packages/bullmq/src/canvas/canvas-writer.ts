@@ -127,7 +127,7 @@ export class CanvasWriter {
     const info: CanvasJobInfo = { join: { members, single: false }, ...this.after(after), retention };
     const parent = this.flowJob(callback, undefined, info, retention, jobs, children);
     const prepared = await Promise.all(jobs.map((job) => job.prepared));
-    await this.flowProducer().add(await resolveFlow(parent));
+    await this.flowProducer().add(await resolveFlow(parent, this.queues.prefixOf));
     for (const job of prepared) await this.published(job);
   }
 
@@ -185,9 +185,11 @@ function then(rest: readonly PlannedNode[], next: PlannedNode | undefined): Plan
   return steps.length === 1 ? steps[0] : { kind: 'chain', steps };
 }
 
-/** Fills each flow node's data and options from its prepared call. */
-async function resolveFlow(node: FlowJob & { prepared?: Promise<PreparedJob> }): Promise<FlowJob> {
+/** Fills each flow node's data, options and prefix from its prepared call. */
+async function resolveFlow(node: FlowJob & { prepared?: Promise<PreparedJob> }, prefixOf: (queue: string) => string): Promise<FlowJob> {
   const job = await node.prepared!;
-  const children = node.children && (await Promise.all(node.children.map(resolveFlow)));
-  return { name: node.name, queueName: job.call.queue, data: job.data, opts: { ...job.opts, ...node.opts }, ...(children && { children }) };
+  const children = node.children && (await Promise.all(node.children.map((child) => resolveFlow(child, prefixOf))));
+  const queueName = job.call.queue;
+  // Each node in its queue's prefix: with queues sharded over a cluster, that is the queue's hash tag.
+  return { name: node.name, queueName, prefix: prefixOf(queueName), data: job.data, opts: { ...job.opts, ...node.opts }, ...(children && { children }) };
 }

@@ -47,15 +47,28 @@ export async function readStep(redis: Redis, prefix: string, taskId: string): Pr
  * Marks tasks that will never run as failed with `failure`, and wakes whoever waits
  * for them: a `failed` event on each task's queue, as BullMQ writes for its own jobs.
  */
-export function doomSteps(redis: Redis, prefix: string, steps: readonly StepRef[], failure: StepFailure, ttlSeconds: number): Promise<unknown> {
-  const pipeline = redis.pipeline();
+export async function doomSteps(
+  redis: Redis,
+  prefix: string,
+  prefixOf: (queue: string) => string,
+  steps: readonly StepRef[],
+  failure: StepFailure,
+  ttlSeconds: number,
+): Promise<void> {
+  const records = redis.pipeline();
   const json = JSON.stringify(failure);
   for (const step of steps) {
     const key = tasksKeys.step(prefix, step.id);
-    pipeline.hset(key, 'queue', step.queue, 'name', step.name, 'failure', json).expire(key, ttlSeconds);
-    pipeline.xadd(`${prefix}:${step.queue}:events`, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', 'event', 'failed', 'jobId', step.id, 'failedReason', failure.error.message);
+    records.hset(key, 'queue', step.queue, 'name', step.name, 'failure', json).expire(key, ttlSeconds);
   }
-  return pipeline.exec();
+  await records.exec();
+  // The records first, so a waiter woken by the event reads the failure. The events go apart:
+  // with queues sharded over a cluster, each queue's stream is in a slot of its own.
+  await Promise.all(
+    steps.map((step) =>
+      redis.xadd(`${prefixOf(step.queue)}:${step.queue}:events`, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', 'event', 'failed', 'jobId', step.id, 'failedReason', failure.error.message),
+    ),
+  );
 }
 
 /** The error a doomed task reads with: the failed task's, or a `ChordError` naming it. */

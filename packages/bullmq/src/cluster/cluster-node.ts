@@ -4,7 +4,8 @@ import type { RedisClient as Redis } from '../connection/redis-client';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createRedis, describeTarget, openRedis } from '../connection/redis-client';
-import { BULLMQ_DEFAULTS } from '../defaults';
+import { keyPrefix } from '../connection/key-prefix';
+import { publishToAll } from '../connection/publish-all';
 import { tasksKeys } from '../keys';
 import type { BullmqConnectionOptions } from '../options';
 import { parseBusMessage, parseNodeReply, type BusMessage, type ControlCommand, type ControlRequest, type WorkerAnswer } from '../message/bus-message';
@@ -94,7 +95,8 @@ export class ClusterNode {
 
   /** The node of this Redis and prefix, opened on first use; give it back with {@link release}. */
   static async acquire(options: BullmqConnectionOptions): Promise<ClusterNode> {
-    const prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
+    // On a cluster, in the prefix's hash tag: `{tasks}::events`, beside our other keys.
+    const prefix = keyPrefix(options);
     const key = `${describeTarget(options)}|${prefix}`;
     let entry = nodes.get(key);
     if (!entry) {
@@ -234,7 +236,7 @@ export class ClusterNode {
     });
     try {
       // Every node's bus subscriber gets it, this one's included: that many replies are due.
-      const receivers = await this.commands.publish(tasksKeys.bus(this.prefix), message);
+      const receivers = await publishToAll(this.commands, tasksKeys.bus(this.prefix), message);
       const pending = this.pending.get(id)!;
       pending.expected = receivers;
       if (pending.received >= receivers) pending.done();

@@ -43,12 +43,16 @@ function hasHashTag(key: string): boolean {
 }
 
 /**
- * Refuses a canvas (chain, group, chord, `link`/`linkError`) when queues are sharded: its
- * tasks, flows and step records are written together, which a cluster allows in one slot only.
+ * Refuses a canvas (chain, group, chord, `link`/`linkError`) whose tasks span queues when
+ * queues are sharded: its tasks, flows and step records are written together, which a
+ * cluster allows in one slot only, and each queue has a slot of its own. A canvas whose
+ * every task is on one queue is in one slot, and is allowed.
+ * @param queues the queues of every task of the canvas, callbacks and links included.
  */
-export function assertCanvasAllowed(options: BullmqConnectionOptions): void {
-  if (!onCluster(options) || options.cluster?.shardByQueue !== true) return;
+export function assertCanvasAllowed(options: BullmqConnectionOptions, queues: ReadonlySet<string>): void {
+  if (!onCluster(options) || options.cluster?.shardByQueue !== true || queues.size <= 1) return;
+  const names = [...queues].sort().map((queue) => `'${queue}'`).join(', ');
   throw new ClusterShardingError(
-    'a canvas (chain, group, chord, link or linkError) writes its tasks together, which a cluster allows in one slot only, and every queue has a slot of its own; publish its tasks one by one, or drop shardByQueue (every queue in one slot).',
+    `a canvas (chain, group, chord, link or linkError) spans the queues ${names}, and with queues sharded each queue has a slot of its own, while a canvas is written in one slot; put all of its tasks on one queue (the \`queue\` option of each signature or task), or drop shardByQueue (every queue in one slot).`,
   );
 }

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { ClusterNode, DEFAULT_REPLY_TIMEOUT_MS } from '../cluster/cluster-node';
-import { BULLMQ_DEFAULTS } from '../defaults';
+import { keyPrefix, queuePrefix } from '../connection/key-prefix';
 import { tasksKeys } from '../keys';
 import type { BullmqConnectionOptions } from '../options';
 import type { ControlCommand, InspectWhat, WorkerAnswer } from '../message/bus-message';
@@ -66,7 +66,7 @@ export class TasksControl {
   private readonly prefix: string;
 
   constructor(private readonly options: TasksControlOptions = {}) {
-    this.prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
+    this.prefix = keyPrefix(options);
   }
 
   /** Asks every worker (or `worker`) to answer; resolves with who did and how long each took. */
@@ -104,7 +104,7 @@ export class TasksControl {
       throw new TypeError(`TasksControl.purge(): give a queue name without ':', got ${JSON.stringify(queue)}.`);
     }
     const node = await this.connect();
-    const bullQueue = new Queue(queue, { connection: node.commands, prefix: this.prefix });
+    const bullQueue = new Queue(queue, { connection: node.commands, prefix: queuePrefix(this.options, queue) });
     try {
       const counts = await bullQueue.getJobCounts('wait', 'prioritized', 'delayed');
       await bullQueue.drain(true);

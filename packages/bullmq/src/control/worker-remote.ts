@@ -2,6 +2,7 @@ import type { TaskRegistry } from '@tasks/core';
 import { Queue } from 'bullmq';
 import { loadavg } from 'node:os';
 import { ClusterNode, type ControlledWorker } from '../cluster/cluster-node';
+import { queuePrefix } from '../connection/key-prefix';
 import { WORKER_HEARTBEAT, type WorkerHeartbeatPayload } from '../events/task-event';
 import { tasksKeys } from '../keys';
 import type { BullmqConnectionOptions } from '../options';
@@ -78,6 +79,7 @@ export class WorkerRemote implements ControlledWorker {
   private constructor(
     private readonly node: ClusterNode,
     private readonly worker: RemoteWorkerView,
+    private readonly options: BullmqConnectionOptions,
     emitAlways: boolean,
   ) {
     node.nameAs(worker.name);
@@ -89,7 +91,7 @@ export class WorkerRemote implements ControlledWorker {
 
   static async start(options: BullmqConnectionOptions & { events?: boolean }, worker: RemoteWorkerView): Promise<WorkerRemote> {
     const node = await ClusterNode.acquire(options);
-    const remote = new WorkerRemote(node, worker, options.events === true);
+    const remote = new WorkerRemote(node, worker, options, options.events === true);
     await remote.beat();
     return remote;
   }
@@ -165,7 +167,8 @@ export class WorkerRemote implements ControlledWorker {
   private async scheduled(): Promise<ScheduledTask[]> {
     const found: ScheduledTask[] = [];
     for (const name of this.worker.queues) {
-      const queue = new Queue(name, { connection: this.node.commands, prefix: this.worker.prefix });
+      // With queues sharded over a cluster, each queue has a prefix of its own.
+      const queue = new Queue(name, { connection: this.node.commands, prefix: queuePrefix(this.options, name) });
       try {
         for (const job of await queue.getDelayed(0, 99)) {
           found.push({ id: String(job.id), name: job.name, queue: name, eta: job.timestamp + job.delay });

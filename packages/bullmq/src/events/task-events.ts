@@ -1,7 +1,7 @@
 import type { ClusterInterest } from '@tasks/core/internal';
 import { ClusterNode } from '../cluster/cluster-node';
 import { createRedis } from '../connection/redis-client';
-import { BULLMQ_DEFAULTS } from '../defaults';
+import { keyPrefix } from '../connection/key-prefix';
 import { tasksKeys } from '../keys';
 import type { BullmqConnectionOptions } from '../options';
 import { EVERY_SIGNAL } from './event-interests';
@@ -51,7 +51,7 @@ export class TaskEvents implements AsyncIterable<TaskEvent> {
 
   /** Opens a reader and registers its interests; resolves once every process heard of them. */
   static async open(options: TaskEventsOptions = {}): Promise<TaskEvents> {
-    const prefix = options.prefix ?? BULLMQ_DEFAULTS.prefix;
+    const prefix = keyPrefix(options);
     const node = await ClusterNode.acquire(options);
     const connection = createRedis(options, 'blocking', `events-reader:${node.origin.id}`);
     const handlers: { push?: (event: TaskEvent) => Promise<void> | undefined } = {};
@@ -75,7 +75,7 @@ export class TaskEvents implements AsyncIterable<TaskEvent> {
   static async history(options: BullmqConnectionOptions & { from?: string; count?: number } = {}): Promise<TaskEvent[]> {
     const node = await ClusterNode.acquire(options);
     try {
-      const key = tasksKeys.events(options.prefix ?? BULLMQ_DEFAULTS.prefix);
+      const key = tasksKeys.events(keyPrefix(options));
       const after = options.from === undefined ? undefined : splitEventId(options.from);
       // After an event inside a batch, that entry is read again and its first events skipped.
       const start = after === undefined ? '-' : after.index >= 0 ? after.entry : `(${after.entry}`;

@@ -37,6 +37,7 @@ import { BullmqSchedules } from '../schedules/bullmq-schedules';
 import { isPendingTick } from '../schedules/tick';
 import { taskJobOptions } from './task-job-options';
 import { ClusterNode } from '../cluster/cluster-node';
+import { canvasQueues } from '../canvas/canvas-queues';
 import { CLOSE_STEP_MS, settlesWithin } from '../utils/settles-within';
 
 /** Options of {@link BullmqExecutor.connect}. */
@@ -165,7 +166,7 @@ export class BullmqExecutor implements CanvasExecutor {
   /** Publishes a canvas plan (what `delay()` on a chain, group or chord does); see `Canvas`. */
   async publishCanvas(plan: CanvasPlan): Promise<void> {
     this.assertOpen();
-    assertCanvasAllowed(this.options);
+    assertCanvasAllowed(this.options, canvasQueues(plan.root));
     await requireReady(this.redis, this.options);
     await this.writer.publishPlan(plan, this.retention);
   }

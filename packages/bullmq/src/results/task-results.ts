@@ -40,7 +40,7 @@ export class TaskResults {
       const state = (await this.queues.get(name).getJobState(taskId)) as JobState | 'unknown';
       if (state === 'unknown') continue;
       const job = await readJobRecord(this.redis, this.queues.get(name).toKey(taskId), taskId);
-      if (job) return { queue: name, job, outcome: await chordOutcome(this.redis, this.prefix, jobOutcome(job, state)) };
+      if (job) return { queue: name, job, outcome: await chordOutcome(this.redis, this.queues.prefixOf, jobOutcome(job, state)) };
     }
     const failure = (step ?? (await readStep(this.redis, this.prefix, taskId)))?.failure;
     if (failure) {

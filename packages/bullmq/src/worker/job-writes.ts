@@ -2,9 +2,9 @@ import type { Job } from 'bullmq';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import type { TaskJobData } from '../message/task-message.codec';
 
-/** The Redis key of a job's hash, as BullMQ names it. */
-function jobKey(prefix: string, job: Job): string {
-  return `${prefix}:${job.queueName}:${String(job.id)}`;
+/** The Redis key of a job's hash, as BullMQ names it (in its queue's prefix, which differs by queue when queues are sharded). */
+function jobKey(job: Job): string {
+  return `${job.queueQualifiedName}:${String(job.id)}`;
 }
 
 /**
@@ -13,8 +13,8 @@ function jobKey(prefix: string, job: Job): string {
  * it is taken back) and without the traces of a start: it was never attempted, so
  * dashboards must not show it as started with an unknown run time.
  */
-export async function parkJob(redis: Redis, prefix: string, job: Job, token: string | undefined, data: TaskJobData, parkMs: number): Promise<void> {
-  const key = jobKey(prefix, job);
+export async function parkJob(redis: Redis, job: Job, token: string | undefined, data: TaskJobData, parkMs: number): Promise<void> {
+  const key = jobKey(job);
   const unstarted = redis.multi().hset(key, 'data', JSON.stringify({ ...data, receivedAttempt: job.attemptsMade })).hincrby(key, 'ats', -1);
   // A retry's earlier attempt keeps its start time; a first attempt has none.
   if (job.attemptsMade === 0) unstarted.hdel(key, 'processedOn', 'pb');
@@ -23,8 +23,8 @@ export async function parkJob(redis: Redis, prefix: string, job: Job, token: str
 }
 
 /** Stores the headers the next attempt gets, when a `before_task_publish` receiver changed them for a retry. */
-export async function storeRetryHeaders(redis: Redis, prefix: string, job: Job, data: TaskJobData, headers: TaskJobData['headers']): Promise<void> {
+export async function storeRetryHeaders(redis: Redis, job: Job, data: TaskJobData, headers: TaskJobData['headers']): Promise<void> {
   const { receivedAttempt: _received, ...rest } = data;
-  await redis.hset(jobKey(prefix, job), 'data', JSON.stringify({ ...rest, headers }));
+  await redis.hset(jobKey(job), 'data', JSON.stringify({ ...rest, headers }));
 }
 

@@ -84,7 +84,7 @@ export class TaskWorker {
     this.name = options.name ?? `tasks@${hostname()}:${process.pid}`;
     this.prefix = keyPrefix(options);
     this.telemetry = new TaskTelemetry(options.telemetry ?? BULLMQ_DEFAULTS.telemetry);
-    this.canvas = new CanvasSteps(this.prefix, options.registry, () => createRedis(options, 'commands', `canvas:${this.name}`), this.telemetry);
+    this.canvas = new CanvasSteps(this.prefix, (queue) => queuePrefix(options, queue), options.registry, () => createRedis(options, 'commands', `canvas:${this.name}`), this.telemetry);
   }
 
   /** Tasks run at once, per queue; changed at run time by {@link setConcurrency}. */
@@ -211,7 +211,7 @@ export class TaskWorker {
     const park = task.options.rateLimit && !isExpired(data.expiresAt) ? await this.rateLimiter!.admit(task.name, taskId, task.options.rateLimit) : 0;
     if (park > 0) {
       // Back to the delayed set until just before the slot reserved for it; not an attempt.
-      await parkJob(this.connection!, this.prefix, job, token, data, park);
+      await parkJob(this.connection!, job, token, data, park);
       throw new DelayedError();
     }
     this.activity.received(request);
@@ -257,7 +257,7 @@ export class TaskWorker {
       case TaskState.SUCCESS:
         return outcome.result;
       case TaskState.RETRY:
-        if (outcome.headers !== data.headers) await storeRetryHeaders(this.connection!, this.prefix, job, data, outcome.headers);
+        if (outcome.headers !== data.headers) await storeRetryHeaders(this.connection!, job, data, outcome.headers);
         throw new RetryScheduled(outcome.error, outcome.delayMs);
       case TaskState.REVOKED:
       case TaskState.FAILURE:

@@ -5,24 +5,9 @@ import { ClusterNode } from '../../src/cluster/cluster-node';
 import { decodeEntry } from '../../src/events/task-event';
 import { tasksKeys } from '../../src/keys';
 import { orderPaid, type OrderPaid } from '../fixtures/cluster-signals';
+import { Heard } from '../support/heard';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../support/redis';
 import { ClusterProcesses } from './support/cluster-processes';
-
-/** Collects events and lets a test wait until a count is reached. */
-class Heard<Event> {
-  readonly events: Event[] = [];
-  private waiters: Array<{ count: number; resolve: () => void }> = [];
-
-  readonly receiver = (event: Event): void => {
-    this.events.push(event);
-    this.waiters = this.waiters.filter((w) => (this.events.length >= w.count ? (w.resolve(), false) : true));
-  };
-
-  until(count: number): Promise<void> {
-    if (this.events.length >= count) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ count, resolve }));
-  }
-}
 
 describe('Signals across processes', () => {
   const children = new ClusterProcesses();

@@ -1,5 +1,6 @@
-import { ClusterShardingError, TaskContext, TaskRegistry, TaskRevokedError, TaskState } from '@tasks/core';
-import { BullmqExecutor, TaskWorker } from '../../src';
+import { ChordError, ClusterShardingError, TaskContext, TaskFailedError, TaskRegistry, TaskRevokedError, TaskState } from '@tasks/core';
+import { taskReceived } from '@tasks/core';
+import { BullmqExecutor, rateLimitIntervalMs, TaskWorker } from '../../src';
 import { deferred } from '../support/harness';
 import { uniquePrefix } from '../support/redis';
 import { clusterConnection, clusterKeys, deleteClusterKeys, withCluster } from './support/cluster';
@@ -12,6 +13,7 @@ describe('cluster: { shardByQueue: true }', () => {
   let executor: BullmqExecutor;
   let worker: TaskWorker;
   let started = deferred<string>();
+  const starts: number[] = [];
 
   beforeAll(async () => {
     prefix = uniquePrefix('sharded');
@@ -26,6 +28,14 @@ describe('cluster: { shardByQueue: true }', () => {
       { name: 'sharded.abortable', queue: 'emails' },
     );
     registry.register(() => 'tick', { name: 'sharded.tick', queue: 'reports' });
+    // A canvas all on the 'math' queue, and one task elsewhere to span queues with.
+    registry.register((a: number, b: number) => a + b, { name: 'math.add', queue: 'math' });
+    registry.register((values: number[]) => values.reduce((sum, value) => sum + value, 0), { name: 'math.sum', queue: 'math' });
+    registry.register((why: string) => {
+      throw new Error(`failed: ${why}`);
+    }, { name: 'math.fail', queue: 'math' });
+    registry.register((taskId: string, error: { message: string }) => `${taskId} ${error.message}`, { name: 'math.errback', queue: 'math' });
+    registry.register(() => starts.push(Date.now()), { name: 'math.limited', queue: 'math', rateLimit: '5/s' });
     executor = await BullmqExecutor.connect({ connection: clusterConnection(), prefix, cluster, registry });
     worker = new TaskWorker({ connection: clusterConnection(), prefix, cluster, registry, queues: QUEUES });
     await worker.start();
@@ -74,10 +84,84 @@ describe('cluster: { shardByQueue: true }', () => {
     await expect(tick.get({ timeoutMs: 10_000 })).resolves.toBe('tick');
   });
 
-  it('refuses a canvas at delay(), as its tasks would span tags', async () => {
-    const sig = (queue: string, n: number) => executor.canvas.signature(`sharded.${queue}`, [n]);
-    await expect(executor.canvas.chain(sig('default', 1), sig('math', 2)).delay()).rejects.toThrow(ClusterShardingError);
-    await expect(executor.canvas.group([sig('default', 1), sig('emails', 2)]).delay()).rejects.toThrow(/one slot only/);
+  const WAIT = { timeoutMs: 15_000 };
+  const math = (name: string, ...args: unknown[]) => executor.canvas.signature(`math.${name}`, args);
+
+  it('runs a chain, a group and a chord whose tasks are all on one queue', async () => {
+    const last = await executor.canvas.chain(math('add', 1, 2), math('add', 10), math('add', 100)).delay();
+    await expect(last.get(WAIT)).resolves.toBe(113);
+
+    const group = await executor.canvas.group([math('add', 1, 1), math('add', 2, 2), math('add', 3, 3)]).delay();
+    await expect(group.get(WAIT)).resolves.toEqual([2, 4, 6]);
+
+    // A chord is a BullMQ flow: its callback joins the members in the queue's slot.
+    const chord = await executor.canvas.chord([math('add', 1, 1), executor.canvas.chain(math('add', 2, 2), math('add', 10))], math('sum')).delay();
+    await expect(chord.get(WAIT)).resolves.toBe(16);
+
+    const keys = [...(await clusterKeys(prefix)).values()].flat();
+    expect(keys.filter((key) => key.startsWith(`{${prefix}:math}:math:`)).length).toBeGreaterThan(0);
+  });
+
+  it('fails what follows a failed step, and a chord with a failed member, with the failing error', async () => {
+    const last = await executor.canvas.chain(math('fail', 'step'), math('add', 1)).delay();
+    await expect(last.get(WAIT)).rejects.toThrow(TaskFailedError);
+    await expect(last.get(WAIT)).rejects.toThrow(/failed: step/);
+
+    const chord = await executor.canvas.chord([math('add', 1, 1), math('fail', 'member')], math('sum')).delay();
+    const error = await chord.get(WAIT).then(() => undefined, (thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ChordError);
+    expect((error as Error).message).toMatch(/failed: member/);
+  });
+
+  it('publishes link and linkError tasks on the same queue', async () => {
+    const linked = math('add', 10).set({ taskId: `link-${prefix}` });
+    await executor.applyAsync('math.add', [1, 2], { link: linked });
+    await expect(executor.result(linked.options.taskId!).get(WAIT)).resolves.toBe(13);
+
+    const errback = math('errback').set({ taskId: `errback-${prefix}` });
+    const failed = await executor.applyAsync('math.fail', ['linked'], { linkError: errback });
+    await expect(executor.result(errback.options.taskId!).get(WAIT)).resolves.toBe(`${failed.id} failed: linked`);
+  });
+
+  it('refuses at delay() a canvas that spans queues, naming them, before anything is written', async () => {
+    const other = (n: number) => executor.canvas.signature('sharded.default', [n]);
+    const refusals = [
+      () => executor.canvas.chain(math('add', 1, 2), other(1)).delay(),
+      () => executor.canvas.group([math('add', 1, 2), other(2), executor.canvas.signature('sharded.emails', [3])]).delay(),
+      // Only the callback elsewhere.
+      () => executor.canvas.chord([math('add', 1, 2), math('add', 3, 4)], executor.canvas.signature('sharded.reports')).delay(),
+      // Only a link, or an errback, elsewhere.
+      () => executor.applyAsync('math.add', [1, 2], { link: other(4) }),
+      () => executor.applyAsync('math.add', [1, 2], { link: math('add', 1).set({ linkError: [other(5)] }) }),
+    ];
+    const before = [...(await clusterKeys(prefix)).values()].flat().sort();
+    const messages: string[] = [];
+    for (const refused of refusals) {
+      const error = await refused().then(() => undefined, (thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(ClusterShardingError);
+      messages.push((error as Error).message);
+    }
+    expect(messages[0]).toMatch(/spans the queues 'default', 'math'.*put all of its tasks on one queue.*or drop shardByQueue/);
+    expect(messages[1]).toMatch(/spans the queues 'default', 'emails', 'math'/);
+    expect(messages[2]).toMatch(/spans the queues 'math', 'reports'/);
+    expect(messages[3]).toMatch(/spans the queues 'default', 'math'/);
+    expect(messages[4]).toMatch(/spans the queues 'default', 'math'/);
+    // Nothing was written: no job, no step record.
+    expect([...(await clusterKeys(prefix)).values()].flat().sort()).toEqual(before);
+  });
+
+  it('spaces a rate-limited task, parking the tasks that wait in their own queue', async () => {
+    const received: string[] = [];
+    const off = taskReceived.connect(({ request }) => void received.push(request.id), { sender: 'math.limited' });
+    const results = await Promise.all(Array.from({ length: 3 }, () => executor.delay('math.limited')));
+    await Promise.all(results.map((result) => result.get({ timeoutMs: 10_000 })));
+    off();
+    const gaps = starts.slice(1).map((at, i) => at - starts[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(rateLimitIntervalMs('5/s') - 40);
+    // A parked task is marked received in its own job, so task_received fires once per task.
+    expect(received.sort()).toEqual(results.map((result) => result.id).sort());
+    // and nothing was written under the prefix's tag for the queue's jobs.
+    expect([...(await clusterKeys(prefix)).values()].flat().filter((key) => key.startsWith(`{${prefix}}:math:`))).toEqual([]);
   });
 
   it('refuses a prefix that already holds a hash tag, naming the fix', async () => {

@@ -1,20 +1,7 @@
-import { BullmqExecutor, TaskEvents, type TaskEvent } from '../../src';
+import { BullmqExecutor, TaskEvents } from '../../src';
 import { ClusterProcesses } from '../cluster/support/cluster-processes';
+import { readUntil, taskIdOf } from '../support/heard';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../support/redis';
-
-/** Reads `events` until `done` accepts one, returning every event read (without ending the iteration, as `break` would). */
-async function readUntil(events: TaskEvents, done: (event: TaskEvent) => boolean): Promise<TaskEvent[]> {
-  const seen: TaskEvent[] = [];
-  const iterator = events[Symbol.asyncIterator]();
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) throw new Error(`The events ended before the one awaited; read: ${seen.map((e) => e.signal).join(', ')}`);
-    seen.push(next.value);
-    if (done(next.value)) return seen;
-  }
-}
-
-const taskIdOf = (event: TaskEvent): string | undefined => (event.payload as { taskId?: string }).taskId;
 
 describe('TaskEvents: the event stream as Celery events', () => {
   const children = new ClusterProcesses();

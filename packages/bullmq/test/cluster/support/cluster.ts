@@ -25,7 +25,7 @@ export async function withCluster<T>(use: (cluster: Cluster) => Promise<T>): Pro
 }
 
 /**
- * Every key under `prefix` (its hash-tagged forms, `{prefix}` and `{prefix:queue}`), by node: SCAN on a
+ * Every key under `prefix` (its hash-tagged forms, `{prefix}` and `{prefix:queue}`, and untagged ones), by node: SCAN on a
  * cluster only sees the node it is sent to, so each master is scanned.
  */
 export async function clusterKeys(prefix: string): Promise<Map<string, string[]>> {
@@ -50,8 +50,8 @@ async function scanMasters(cluster: Cluster, prefix: string, onKeys: (master: Re
     const keys: string[] = [];
     let cursor = '0';
     do {
-      // `{prefix}:…`, and with shardByQueue `{prefix:queue}:…` too.
-      const [next, batch] = await master.scan(cursor, 'MATCH', `{${prefix}[:}]*`, 'COUNT', 1000);
+      // `{prefix}:…`, with shardByQueue `{prefix:queue}:…` too, and any key of the prefix left without its tag.
+      const [next, batch] = await master.scan(cursor, 'MATCH', `*${prefix}[:}]*`, 'COUNT', 1000);
       cursor = next;
       keys.push(...batch);
       await onKeys(master, batch);
