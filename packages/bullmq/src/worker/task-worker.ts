@@ -305,7 +305,8 @@ export class TaskWorker {
     await workerShuttingDown.sendWithin(this.name, { how: 'warm', processSignal }, budget.remaining());
     const closed = Promise.all(this.workers.map((worker) => worker.close()));
     const running = () => this.control?.size ?? 0;
-    const busy = () => running() + this.outcomes.pending > 0;
+    // Bodies running, bodies ended whose outcome is being recorded, and outcomes on their way to Redis.
+    const busy = () => this.activity.activeCount + this.outcomes.pending > 0;
     // With nothing to drain, only Redis can hold the close up: no longer than connectTimeoutMs, and not at all once it is down.
     const waitMs = busy() ? budget.remaining() : Math.min(budget.remaining(), connectTimeoutMs(this.options));
     const target = describeTarget(this.options);
