@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the @tasks/nestjs tests against NestJS 11 instead of the pinned 12, in a
-# throw-away copy of the repository (the lockfile here is not touched).
+# throw-away copy of the repository (the lockfile here is not touched). Arguments go
+# to jest (`.ci/run` passes its report options).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -19,4 +20,4 @@ node -e '
 '
 pnpm install --no-frozen-lockfile --silent
 pnpm --filter @tasks/core --filter @tasks/bullmq run build
-pnpm exec jest packages/nestjs
+pnpm exec jest packages/nestjs "$@"

@@ -8,7 +8,7 @@ import { AppConfig } from './app.config';
 
 /**
  * The queues of the service's tasks: `billing.charge` (BillingTasks), `emails.receipt`
- * (EmailTasks), `orders.fulfil` (FulfilmentTasks, on `default`), `reports.sales` (ReportTasks)
+ * (EmailTasks), `orders.fulfil` (FulfilmentTasks, on `default`), `reports.sales` and `reports.export` (ReportTasks)
  * and `stock.reserve` (StockTasks).
  */
 export const TASK_QUEUES = ['billing', 'emails', 'default', 'reports', 'stock'] as const;

@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { TaskState, type TaskFailedError } from '@tasks/core';
+import { TaskState, taskReceived, type TaskFailedError } from '@tasks/core';
 import { SignalBus, TaskClient } from '@tasks/nestjs';
+import { QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { AppConfig } from '../src/app.config';
 import { startApi } from '../src/bootstrap';
 import type { Order } from '../src/order.model';
@@ -18,6 +20,8 @@ interface BoardJob {
   failedReason?: string;
   stacktrace: string[];
   attempts: number;
+  processedOn?: number | null;
+  delay?: number;
   opts: Record<string, unknown>;
 }
 
@@ -88,6 +92,54 @@ describe('bull-board at /queues, over the task queues', () => {
     const refused = failed.jobs.find((job) => (job.data as { args: unknown[] }).args[0] === declined.id)!;
     expect(refused).toMatchObject({ name: 'billing.charge', failedReason: 'card tok_declined declined' });
     expect(refused.stacktrace[0]).toMatch(/^CardDeclinedError: card tok_declined declined/);
+
+    // The task's real attempt budget (maxRetries 3, so 4 attempts), not BullMQ's "retry for ever".
+    expect(charge.opts.attempts).toBe(4);
+    expect(refused.opts.attempts).toBe(4);
+  });
+
+  it('a task revoked while it waits stays on the board as failed, its reason the revoke', async () => {
+    const client = app.get(TaskClient);
+    const waiting = await client.applyAsync('emails.receipt', [{ orderId: 'ord_revoked', chargeId: 'ch_none', amount: 1 }], { delayMs: 600_000 });
+    expect((await queue('emails', 'delayed')).jobs.map((job) => job.id)).toContain(waiting.id);
+
+    await client.revoke(waiting.id);
+    expect(await waiting.state()).toBe(TaskState.REVOKED);
+    const failed = await queue('emails', 'failed');
+    const revoked = failed.jobs.find((job) => job.id === waiting.id);
+    expect(revoked).toMatchObject({ name: 'emails.receipt', failedReason: expect.stringMatching(/was revoked \(revoked\)/) });
+    expect(revoked!.stacktrace[0]).toMatch(/^TaskRevokedError: /);
+    expect((await queue('emails', 'delayed')).jobs.map((job) => job.id)).not.toContain(waiting.id);
+  });
+
+  it('a task waiting for its rate-limit slot is listed as delayed, never started, its attempt budget untouched', async () => {
+    const client = app.get(TaskClient);
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const events = new QueueEvents('reports', { connection, prefix });
+    const received: string[] = [];
+    const off = app.get(SignalBus).connect(taskReceived, ({ taskId }) => void received.push(taskId), { sender: 'reports.export' });
+    try {
+      await events.waitUntilReady();
+      // reports.export takes one start a minute: the first runs, the second waits for the next minute's slot.
+      const first = await client.delay('reports.export');
+      await first.get({ timeoutMs: 10_000 });
+      const parked = new Promise<void>((resolve) => events.on('delayed', ({ jobId }) => jobId === second.id && resolve()));
+      const second = await client.delay('reports.export');
+      await parked;
+
+      expect(received).toEqual([first.id, second.id]);
+      const delayed = await queue('reports', 'delayed');
+      const job = delayed.jobs.find((found) => found.id === second.id)!;
+      expect(job).toMatchObject({ name: 'reports.export', attempts: 0 });
+      expect(job.processedOn ?? undefined).toBeUndefined();
+      expect(job.opts.attempts).toBe(1);
+      expect((await queue('reports', 'active')).jobs.map((found) => found.id)).not.toContain(second.id);
+      expect(await second.state()).toBe(TaskState.PENDING);
+    } finally {
+      off();
+      await events.close();
+      connection.disconnect();
+    }
   });
 
   it('a job added by hand with a plain payload fails with InvalidTaskMessageError', async () => {

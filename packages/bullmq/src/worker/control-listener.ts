@@ -1,5 +1,6 @@
 import { TaskRevokedError } from '@tasks/core';
 import { tasksLogger, type AttemptAbort } from '@tasks/core/internal';
+import { Redis as SingleRedis } from 'ioredis';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import { tasksKeys } from '../keys';
 import { parseRevokeCommand } from '../message/control-message';
@@ -30,6 +31,9 @@ export class ControlListener {
     // While the subscriber is away, announcements may be missed: ask Redis until it is back.
     subscriber.on('close', () => (this.synced = false));
     // A failed resubscribe leaves `synced` false, so revokes are asked of Redis until the next one works.
+    // (ioredis' own resubscribe is off: closing the client just after a reconnect would leave its
+    // promise rejected with nobody to handle it, and that ends a Node process.)
+    if (subscriber instanceof SingleRedis) subscriber.options.autoResubscribe = false;
     subscriber.on('ready', () => void this.listen().catch((error: Error) => tasksLogger().warn(`Revoke listener: could not resubscribe (${error.message}); checking revokes in Redis meanwhile.`)));
   }
 

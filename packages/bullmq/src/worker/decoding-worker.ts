@@ -1,14 +1,20 @@
 import { Worker, type Job, type JobJson, type Processor, type WorkerOptions } from 'bullmq';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import { OVERSIZED, UNDECODABLE } from '../message/protocol';
+import type { OutcomeWrites } from './outcome-writes';
+
+/** Errors by which a processor tells BullMQ to leave the job where it put it: no outcome to write. */
+const NOT_AN_OUTCOME = new Set(['DelayedError', 'WaitingError', 'WaitingChildrenError']);
 
 /** How far into the active list to look for the job a failed fetch just moved there. */
 const ACTIVE_SCAN = 100;
 
 /**
  * A BullMQ `Worker` that turns a job whose stored data or options are not JSON
- * into a job the processor can reject. BullMQ itself throws while fetching such a
- * job, so it would stall and come back for ever instead of failing.
+ * into a job the processor can reject (BullMQ itself throws while fetching such a
+ * job, so it would stall and come back for ever instead of failing), and that
+ * writes each finished attempt's outcome through {@link OutcomeWrites}, so that
+ * an outcome is not dropped at the first connection error.
  */
 export class DecodingWorker extends Worker {
   constructor(
@@ -19,6 +25,7 @@ export class DecodingWorker extends Worker {
     private readonly commands: Redis,
     /** Jobs whose stored data is larger are not decoded, but rejected. */
     private readonly maxPayloadBytes: number,
+    private readonly outcomes: OutcomeWrites,
   ) {
     super(queue, processor, options);
   }
@@ -32,6 +39,15 @@ export class DecodingWorker extends Worker {
     this.concurrency = concurrency;
     const loop = (this as unknown as { mainLoopQueue?: { add(promise: Promise<undefined>): void } | null }).mainLoopQueue;
     loop?.add(Promise.resolve(undefined));
+  }
+
+  protected override handleCompleted(result: unknown, job: Job, token: string, fetchNext?: () => boolean, span?: Parameters<Worker['handleCompleted']>[4]): Promise<Job> {
+    return this.outcomes.write(() => super.handleCompleted(result, job, token, fetchNext, span));
+  }
+
+  protected override handleFailed(error: Error, job: Job, token: string, fetchNext?: () => boolean, span?: Parameters<Worker['handleFailed']>[4]): Promise<Job> {
+    if (NOT_AN_OUTCOME.has(error.name)) return super.handleFailed(error, job, token, fetchNext, span);
+    return this.outcomes.write(() => super.handleFailed(error, job, token, fetchNext, span));
   }
 
   protected override createJob(data: JobJson, jobId: string): Job {

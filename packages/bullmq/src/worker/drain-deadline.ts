@@ -54,7 +54,8 @@ export const DRAIN_MARGIN_MS = 3 * CLOSE_STEP_MS;
 
 /** The time one drain may take, counted from its start. */
 export class DrainBudget {
-  private readonly endsAt: number;
+  /** When the drain stops waiting (epoch ms). */
+  readonly endsAt: number;
 
   constructor(timeoutMs: number) {
     this.endsAt = Date.now() + timeoutMs;

@@ -41,6 +41,7 @@ import { TaskTelemetry } from '../telemetry/task-telemetry';
 import { WorkerActivity } from '../control/worker-activity';
 import { WorkerRemote } from '../control/worker-remote';
 import { parkJob, storeRetryHeaders } from './job-writes';
+import { OutcomeWrites } from './outcome-writes';
 import { resolveWorkerSettings, type CloseWorkerOptions, type TaskWorkerOptions, type WorkerSettings } from './worker-options';
 
 export type { CloseWorkerOptions, TaskWorkerOptions } from './worker-options';
@@ -68,6 +69,7 @@ export class TaskWorker {
   private remote: WorkerRemote | undefined;
   private readonly workers: DecodingWorker[] = [];
   private readonly deadline = new DrainDeadline();
+  private readonly outcomes: OutcomeWrites;
   private readonly canvas: CanvasSteps;
   private connection: Redis | undefined;
   private control: ControlListener | undefined;
@@ -81,6 +83,7 @@ export class TaskWorker {
     this.settings = resolveWorkerSettings(options);
     if (options.receiverTimeoutMs !== undefined) setReceiverTimeout(options.receiverTimeoutMs);
     this.currentConcurrency = this.settings.concurrency;
+    this.outcomes = new OutcomeWrites(this.settings.lockDurationMs);
     this.name = options.name ?? `tasks@${hostname()}:${process.pid}`;
     this.prefix = keyPrefix(options);
     this.telemetry = new TaskTelemetry(options.telemetry ?? BULLMQ_DEFAULTS.telemetry);
@@ -154,7 +157,7 @@ export class TaskWorker {
         backoffStrategy: (_attempts: number, type?: string, error?: Error) =>
           type === TASKS_BACKOFF && error instanceof RetryScheduled ? error.delayMs : 0,
       },
-    }, connection, this.settings.maxPayloadBytes);
+    }, connection, this.settings.maxPayloadBytes, this.outcomes);
     worker.on('failed', (job, error) => {
       if (job && error?.message === STALLED_REASON) void this.workerLost(job);
     });
@@ -290,31 +293,45 @@ export class TaskWorker {
   /**
    * One budget, `shutdownTimeoutMs`, for the whole drain, receivers included; with
    * nothing running, Redis is all there is to wait for, so at most `connectTimeoutMs`.
-   * Closing takes at most {@link DRAIN_MARGIN_MS} more.
+   * Closing takes at most {@link DRAIN_MARGIN_MS} more. Finished tasks whose outcome
+   * is not written yet are waited for like running ones: giving up on them early
+   * would make them run again.
    */
   private async drain(options: CloseWorkerOptions): Promise<void> {
     const budget = new DrainBudget(this.settings.shutdownTimeoutMs);
+    this.outcomes.drainUntil(budget.endsAt);
     const processSignal = options.processSignal;
     if (this.starting) await settlesWithin(this.starting, budget.remaining());
     await workerShuttingDown.sendWithin(this.name, { how: 'warm', processSignal }, budget.remaining());
     const closed = Promise.all(this.workers.map((worker) => worker.close()));
     const running = () => this.control?.size ?? 0;
-    // With nothing running, only Redis can hold the close up: no longer than connectTimeoutMs, and not at all once it is down.
-    const waitMs = running() > 0 ? budget.remaining() : Math.min(budget.remaining(), connectTimeoutMs(this.options));
+    // Bodies running, bodies ended whose outcome is being recorded, and outcomes on their way to Redis.
+    const busy = () => this.activity.activeCount + this.outcomes.pending > 0;
+    // With nothing to drain, only Redis can hold the close up: no longer than connectTimeoutMs, and not at all once it is down.
+    const waitMs = busy() ? budget.remaining() : Math.min(budget.remaining(), connectTimeoutMs(this.options));
     const target = describeTarget(this.options);
     const down = this.connection ? untilDown(this.connection) : undefined;
-    let finished = await settlesWithin(running() > 0 || !down ? closed : Promise.race([closed, down.promise]), waitMs);
+    let finished = await settlesWithin(busy() || !down ? closed : Promise.race([closed, down.promise]), waitMs);
     down?.stop();
     if (this.connection && this.connection.status !== 'ready') {
       // One line for the outage (none if it was logged already), never one per reconnect.
       reportDown(target, this.connection, new Error(`closing while Redis is unreachable (connection ${this.connection.status})`));
-      finished = running() === 0 || finished;
+      finished = !busy() || finished;
     }
-    if (!finished && running() > 0) {
-      tasksLogger().warn(`Worker ${this.name}: ${running()} task(s) still running after ${this.settings.shutdownTimeoutMs} ms; putting them back in their queues.`);
-      this.deadline.expire();
-      // With Redis away the tasks can not be put back; their locks lapse and the stalled check recovers them.
-      await settlesWithin(closed, CLOSE_STEP_MS);
+    if (!finished && busy()) {
+      if (running() > 0) {
+        tasksLogger().warn(`Worker ${this.name}: ${running()} task(s) still running after ${this.settings.shutdownTimeoutMs} ms; putting them back in their queues.`);
+        this.deadline.expire();
+        // With Redis away the tasks can not be put back; their locks lapse and the stalled check recovers them.
+        await settlesWithin(closed, CLOSE_STEP_MS);
+      }
+      const unwritten = this.outcomes.pending;
+      if (unwritten > 0) {
+        tasksLogger().warn(
+          `Worker ${this.name}: Redis at ${target} did not take the outcome of ${unwritten} finished task(s) within ${this.settings.shutdownTimeoutMs} ms; ` +
+            'unless it does while the connections close, they run again once their lock lapses (at-least-once).',
+        );
+      }
     } else if (!finished) {
       // Nothing ran: what did not close is BullMQ waiting for Redis (down, or paused); one line, unless the outage has one.
       if (this.connection?.status === 'ready') tasksLogger().warn(`Worker ${this.name}: Redis at ${target} did not answer while closing; closed without it.`);

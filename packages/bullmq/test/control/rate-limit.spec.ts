@@ -1,38 +1,55 @@
-import { TaskContext, TaskRegistry, TaskState, type RateLimit } from '@tasks/core';
+import { TaskContext, TaskRegistry, taskPrerun, taskReceived, TaskState, type RateLimit } from '@tasks/core';
+import { Redis } from 'ioredis';
 import { TaskWorker, rateLimitIntervalMs } from '../../src';
-import { startHarness, type Harness } from '../support/harness';
+import { tasksKeys } from '../../src/keys';
+import { deferred, startHarness, type Harness } from '../support/harness';
 import { REDIS_URL } from '../support/redis';
 
-/**
- * How much sooner than the interval a start may be timed in the body: starts are spaced on
- * Redis' clock, and the worker still has to fetch, signal and trace before the body runs.
- */
-const TOLERANCE_MS = 40;
-
 interface Start {
-  at: number;
+  taskId: string;
+  /** When the rate limiter admitted it, on Redis' clock (the clock the limit is kept on). */
+  admittedAt: number;
   worker: string;
   retries: number;
 }
 
 describe('rate limits', () => {
   const starts = new Map<string, Start[]>();
+  const freeGate = deferred();
+  const freeStarted = new Set<string>();
+  const allFreeStarted = deferred();
+  const redis = new Redis(REDIS_URL);
   let harness: Harness;
   let second: TaskWorker;
 
-  /** The same tasks for both workers, each recording when it started and where. */
+  /**
+   * The same tasks for both workers. A limited task records where it started and when it was
+   * admitted: the limiter's hash keeps the admission time of the last start (`last`), and no
+   * other start of that name is admitted before an interval has passed (a body that began
+   * more than an interval after its admission would read its successor's time, and the
+   * admission times would not be distinct).
+   */
   function registry(worker: string): TaskRegistry {
     const tasks = new TaskRegistry();
-    const record = (name: string) => () => {
+    const record = (name: string) => async () => {
       const context = TaskContext.current();
+      const admittedAt = Number(await redis.hget(tasksKeys.rateLimit(harness.prefix, name), 'last'));
       const list = starts.get(name) ?? [];
-      list.push({ at: Date.now(), worker, retries: context.retries });
+      list.push({ taskId: context.id, admittedAt, worker, retries: context.retries });
       starts.set(name, list);
       return worker;
     };
     tasks.register(record('rate.per_second'), { name: 'rate.per_second', rateLimit: '5/s' });
     tasks.register(record('rate.object'), { name: 'rate.object', rateLimit: { max: 4, durationMs: 1000 } });
-    tasks.register(record('rate.free'), { name: 'rate.free' });
+    tasks.register(
+      async () => {
+          freeStarted.add(TaskContext.current().id);
+        if (freeStarted.size === 10) allFreeStarted.resolve();
+        await freeGate.promise;
+        return worker;
+      },
+      { name: 'rate.free' },
+    );
     return tasks;
   }
 
@@ -45,6 +62,7 @@ describe('rate limits', () => {
   afterAll(async () => {
     await second.close();
     await harness.close();
+    redis.disconnect();
   });
 
   const cases: { name: string; rateLimit: RateLimit; count: number }[] = [
@@ -54,27 +72,46 @@ describe('rate limits', () => {
 
   it.each(cases)('$name ($rateLimit) starts one task per interval across all workers', async ({ name, rateLimit, count }) => {
     const interval = rateLimitIntervalMs(rateLimit);
-    const results = await Promise.all(Array.from({ length: count }, () => harness.executor.delay(name)));
-    await Promise.all(results.map((result) => result.get({ timeoutMs: 10_000 })));
-    expect(await Promise.all(results.map((result) => result.state()))).toEqual(results.map(() => TaskState.SUCCESS));
+    const events: { signal: string; taskId: string }[] = [];
+    const offReceived = taskReceived.connect(({ taskId }) => void events.push({ signal: 'task_received', taskId }), { sender: name });
+    const offPrerun = taskPrerun.connect(({ taskId }) => void events.push({ signal: 'task_prerun', taskId }), { sender: name });
+    try {
+      const results = await Promise.all(Array.from({ length: count }, () => harness.executor.delay(name)));
+      await Promise.all(results.map((result) => result.get({ timeoutMs: 10_000 })));
+      expect(await Promise.all(results.map((result) => result.state()))).toEqual(results.map(() => TaskState.SUCCESS));
 
-    const runs = starts.get(name)!;
-    const times = runs.map((run) => run.at).sort((a, b) => a - b);
-    const gaps = times.slice(1).map((at, i) => at - times[i]!);
-    expect(runs).toHaveLength(count);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(interval - TOLERANCE_MS);
-    // Evenly spaced, not merely slow: the whole run takes about (count - 1) intervals
-    // (a late start pushes the next ones back, so lateness adds up, by less than an interval).
-    expect(times[count - 1]! - times[0]!).toBeLessThan(count * interval);
-    // Waiting for a slot is not an attempt.
-    expect(runs.every((run) => run.retries === 0)).toBe(true);
+      // task_received once per task, before any wait for its slot: a parked task does not fire it again.
+      const ids = results.map((result) => result.id).sort();
+      expect(events.filter((e) => e.signal === 'task_received').map((e) => e.taskId).sort()).toEqual(ids);
+      expect(events.filter((e) => e.signal === 'task_prerun').map((e) => e.taskId).sort()).toEqual(ids);
+      for (const id of ids) {
+        expect(events.findIndex((e) => e.signal === 'task_received' && e.taskId === id)).toBeLessThan(events.findIndex((e) => e.signal === 'task_prerun' && e.taskId === id));
+      }
+
+      // One start per admission, each admitted at least an interval after the one before, on Redis' clock.
+      const runs = starts.get(name)!;
+      expect(runs.map((run) => run.taskId).sort()).toEqual(ids);
+      const admitted = runs.map((run) => run.admittedAt).sort((a, b) => a - b);
+      expect(new Set(admitted).size).toBe(count);
+      const gaps = admitted.slice(1).map((at, i) => at - admitted[i]!);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(interval);
+      // Evenly spaced, not merely slow: a late start pushes the next ones back, so lateness adds up,
+      // by less than two intervals over the whole run.
+      expect(admitted[count - 1]! - admitted[0]!).toBeLessThan((count + 1) * interval);
+      // Waiting for a slot is not an attempt.
+      expect(runs.every((run) => run.retries === 0)).toBe(true);
+    } finally {
+      offReceived();
+      offPrerun();
+    }
   });
 
-  it('leaves tasks without a rate limit alone', async () => {
+  it('leaves tasks without a rate limit alone: ten start together on ten slots', async () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => harness.executor.delay('rate.free')));
+    // All ten bodies are running at once before any may end; a limit would hold the second start back.
+    await allFreeStarted.promise;
+    expect([...freeStarted].sort()).toEqual(results.map((result) => result.id).sort());
+    freeGate.resolve();
     await Promise.all(results.map((result) => result.get({ timeoutMs: 5000 })));
-    const times = starts.get('rate.free')!.map((run) => run.at);
-    // Ten starts at once on ten worker slots, far from ten intervals of a limited task.
-    expect(Math.max(...times) - Math.min(...times)).toBeLessThan(2 * rateLimitIntervalMs('5/s'));
   });
 });

@@ -1,18 +1,7 @@
-import { RedisConnectionError, setTasksLogger, TaskRegistry, type TasksLogger } from '@tasks/core';
+import { RedisConnectionError, TaskRegistry } from '@tasks/core';
 import { BullmqExecutor, TaskWorker } from '../../src';
+import { captureLogs } from '../support/log-capture';
 import { startOwnRedis, type OwnRedis } from '../support/own-redis';
-
-/** Every line the library logs, by level, so a test can count them. */
-function captureLogs(): { lines: { level: string; message: string; stack?: string }[]; restore: () => void } {
-  const lines: { level: string; message: string; stack?: string }[] = [];
-  const logger: TasksLogger = {
-    log: (message) => void lines.push({ level: 'log', message }),
-    warn: (message) => void lines.push({ level: 'warn', message }),
-    error: (message, stack) => void lines.push({ level: 'error', message, stack }),
-  };
-  const previous = setTasksLogger(logger);
-  return { lines, restore: () => setTasksLogger(previous) };
-}
 
 const CONNECT_TIMEOUT_MS = 2000;
 
@@ -59,11 +48,9 @@ describe('Redis down or refusing us', () => {
     const worker = new TaskWorker({ ...options, registry, shutdownTimeoutMs: 30_000 });
     await worker.start();
     expect(await (await executor.delay('paused.task')).get({ timeoutMs: 5000 })).toBe('ok');
-    const { Redis } = await import('ioredis');
-    const admin = new Redis(redis.url);
     const logs = captureLogs();
     try {
-      await admin.call('CLIENT', 'PAUSE', '20000', 'ALL');
+      await redis.pause(20_000, 'ALL');
       const started = Date.now();
       await worker.close();
       await executor.close();
@@ -71,7 +58,6 @@ describe('Redis down or refusing us', () => {
       expect(Date.now() - started).toBeLessThan(CONNECT_TIMEOUT_MS + 3000);
     } finally {
       logs.restore();
-      admin.disconnect();
     }
   });
 

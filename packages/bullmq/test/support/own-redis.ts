@@ -8,6 +8,10 @@ export interface OwnRedis {
   readonly url: string;
   /** Stops the server (SHUTDOWN NOSAVE), as an outage would. */
   stop(): Promise<void>;
+  /** `CLIENT PAUSE <ms> <mode>`: from when this resolves, every client's commands of that kind wait until the pause ends. */
+  pause(ms: number, mode: 'WRITE' | 'ALL'): Promise<void>;
+  /** Resolves once a write goes through, that is once a pause has ended. */
+  writable(): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -36,9 +40,19 @@ export async function startOwnRedis(options: { password?: string } = {}): Promis
   await probe.ping();
   probe.disconnect();
   let stopped = false;
+  const withClient = async (use: (client: Redis) => Promise<unknown>) => {
+    const client = new Redis(url);
+    try {
+      await use(client);
+    } finally {
+      client.disconnect();
+    }
+  };
   return {
     port,
     url,
+    pause: (ms, mode) => withClient((client) => client.call('CLIENT', 'PAUSE', String(ms), mode)),
+    writable: () => withClient((client) => client.set('own-redis:writable', '1')),
     stop: async () => {
       if (stopped) return;
       stopped = true;
