@@ -3,6 +3,7 @@ import { definedSignals, localClusterInterests, onClusterInterestChange, tasksLo
 import type { RedisClient as Redis } from '../connection/redis-client';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { Redis as SingleRedis } from 'ioredis';
 import { createRedis, describeTarget, openRedis } from '../connection/redis-client';
 import { keyPrefix } from '../connection/key-prefix';
 import { publishToAll } from '../connection/publish-all';
@@ -86,8 +87,14 @@ export class ClusterNode {
     this.maxLength = options.eventsMaxLength ?? DEFAULT_EVENTS_MAX_LENGTH;
     subscriber.on('error', () => undefined);
     subscriber.on('message', (channel: string, message: string) => this.onMessage(channel, message));
-    // Missed announcements while away: read the listeners again once back.
-    subscriber.on('ready', () => void this.reloadListeners().catch(() => undefined));
+    // Missed announcements while away: read the listeners again once back. ioredis' own
+    // resubscribe is off on a single Redis (closing the client just after a reconnect would
+    // leave its promise rejected with nobody to handle it): this listener subscribes again.
+    const resubscribe = subscriber instanceof SingleRedis;
+    if (resubscribe) subscriber.options.autoResubscribe = false;
+    subscriber.on('ready', () =>
+      void (resubscribe ? this.subscribe() : Promise.resolve()).then(() => this.reloadListeners()).catch(() => undefined),
+    );
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), LISTENER_TTL_MS / 3);
     this.timer.unref();
     this.stopWatching = onClusterInterestChange(() => this.syncReceivers());
@@ -113,7 +120,7 @@ export class ClusterNode {
     const subscriber = createRedis(options, 'blocking', 'node-bus');
     const node = new ClusterNode(options, prefix, commands, subscriber);
     try {
-      await subscriber.subscribe(tasksKeys.bus(prefix), tasksKeys.replies(prefix, node.origin.id));
+      await node.subscribe();
       await node.reloadListeners();
       await node.syncReceivers();
     } catch (error) {
@@ -121,6 +128,10 @@ export class ClusterNode {
       throw error;
     }
     return node;
+  }
+
+  private async subscribe(): Promise<void> {
+    await this.subscriber.subscribe(tasksKeys.bus(this.prefix), tasksKeys.replies(this.prefix, this.origin.id));
   }
 
   /** Gives the node back; the last user closes it. */
