@@ -7,8 +7,9 @@ export interface TasksDashboardOptions {
   /** Where the dashboard is served, from the root of the HTTP server (a global prefix does not apply). Default: `'/tasks'`. */
   path?: string;
   /**
-   * Who may see and use the dashboard: a Nest `CanActivate` class (created with the
-   * module's injector) or instance. It runs for every page, API and event-stream
+   * Who may see and use the dashboard: a Nest `CanActivate` instance, or class (taken
+   * from the app's providers when it is one, so it gets the app's dependencies; else
+   * created with the dashboard module's injector, which sees global providers). It runs for every page, API and event-stream
    * request; a refusal answers 403 (or the status of the `HttpException` it throws).
    */
   guard?: Type<CanActivate> | CanActivate;

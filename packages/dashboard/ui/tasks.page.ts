@@ -52,12 +52,14 @@ export class TasksPage implements Page {
   on<Name extends keyof StreamMessages>(name: Name, message: StreamMessages[Name]): void {
     if (name !== 'task') return;
     const task = message as TaskSummary;
+    // Names and queues seen for the first time join the filters.
+    this.offer('name', this.names, task.name);
+    if (task.queue !== null) this.offer('queue', this.queues, task.queue);
     if (!this.matches(task)) {
       if (this.tasks.delete(task.id)) this.schedule();
       return;
     }
     this.tasks.set(task.id, task);
-    if (!this.names.includes(task.name)) this.names.push(task.name);
     this.schedule();
   }
 
@@ -86,6 +88,17 @@ export class TasksPage implements Page {
       if ((event.target as HTMLElement).tagName === 'SELECT') apply(event);
     });
     return form;
+  }
+
+  private offer(key: 'name' | 'queue', known: string[], value: string): void {
+    if (value === '' || known.includes(value)) return;
+    known.push(value);
+    known.sort();
+    const select = document.getElementById(`filter-${key}`);
+    const option = h('option', { value }, value);
+    const after = [...(select?.querySelectorAll('option') ?? [])].find((o) => o.value !== '' && o.value > value);
+    if (after) after.before(option);
+    else select?.append(option);
   }
 
   private matches(task: TaskSummary): boolean {

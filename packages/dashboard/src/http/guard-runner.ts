@@ -22,11 +22,22 @@ export class GuardRunner {
     private readonly owner: Type<unknown>,
   ) {}
 
-  /** Creates a guard given as a class, with the module's injector. */
+  /**
+   * Finds a guard given as a class among the app's providers (so it gets the app's
+   * dependencies), or else creates it with the injector of the dashboard's module.
+   */
   async init(moduleRef: ModuleRef): Promise<void> {
     const configured = this.configured;
     if (configured === undefined) return;
-    this.guard = typeof configured === 'function' ? await moduleRef.create(configured) : configured;
+    if (typeof configured !== 'function') {
+      this.guard = configured;
+      return;
+    }
+    try {
+      this.guard = moduleRef.get(configured, { strict: false });
+    } catch {
+      this.guard = await moduleRef.create(configured);
+    }
   }
 
   async check(request: unknown, response: unknown, handler: (...args: never[]) => unknown): Promise<GuardVerdict> {

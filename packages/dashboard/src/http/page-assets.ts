@@ -18,7 +18,7 @@ export function loadPageAssets(): PageAssets {
       style: readFileSync(join(dir, 'app.css'), 'utf8'),
     };
   } catch (error) {
-    throw new Error(`The tasks dashboard's page is missing from ${dir} (${(error as Error).message}); build @tasks/dashboard first.`);
+    throw new Error(`The tasks dashboard's page is missing from ${dir} (${(error as Error).message}); build @tasks/dashboard first.`, { cause: error });
   }
 }
 
