@@ -154,7 +154,7 @@ describe('the tasks dashboard of the sample, in chromium', () => {
     await screenshot('workers');
 
     await page.getByRole('link', { name: 'Charts' }).click();
-    await page.locator('svg.chart polyline').first().waitFor();
+    await page.locator('svg.chart circle').first().waitFor();
     expect(await page.locator('.legend li', { hasText: 'billing.charge' }).count()).toBe(1);
     await screenshot('charts');
 

@@ -62,10 +62,11 @@ function chart(data: ChartData, labelledBy: string, value: (bucket: Bucket) => n
   data.series.forEach((s, i) => {
     const points = s.buckets.flatMap((b, index) => {
       const v = value(b);
-      return v === null ? [] : [`${x(index).toFixed(1)},${y(v).toFixed(1)}`];
+      return v === null ? [] : [[x(index), y(v)] as const];
     });
-    if (points.length === 1) points.push(points[0]!);
-    if (points.length > 0) root.append(svg('polyline', { class: `c${i % 6}`, points: points.join(' ') }));
+    if (points.length > 1) root.append(svg('polyline', { class: `c${i % 6}`, points: points.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(' ') }));
+    // Dots too: a bucket alone between empty ones draws no line.
+    for (const [px, py] of points) root.append(svg('circle', { class: `c${i % 6}`, cx: px.toFixed(1), cy: py.toFixed(1), r: 2.5 }));
   });
   return root;
 }

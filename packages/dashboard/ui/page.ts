@@ -10,9 +10,13 @@ export interface Page {
 }
 
 /** Tells the outcome of an action in the live region. */
+let toastTimer: number | undefined;
 export function toast(message: string): void {
   const region = document.getElementById('toast');
-  if (region) region.textContent = message;
+  if (!region) return;
+  region.textContent = message;
+  window.clearTimeout(toastTimer);
+  toastTimer = window.setTimeout(() => (region.textContent = ''), 8000);
 }
 
 /** A button that runs an action and tells its outcome; `then` runs after a success. */
