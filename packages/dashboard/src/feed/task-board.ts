@@ -1,5 +1,5 @@
 import type { TaskEvent } from '@tasks/bullmq';
-import type { ChartData, ShownValue, TaskDetail, TaskList, TaskStateName, TaskSummary, TimelineEntry } from '../api-types';
+import type { ChartData, TaskDetail, TaskList, TaskStateName, TaskSummary, TimelineEntry } from '../api-types';
 import { cutValue, errorText, LIST_VALUE_CHARS, showValue } from './shown-value';
 
 /** Signals whose payload names a task (`taskId`), and `task_rejected` (its `jobId`). */
@@ -9,6 +9,8 @@ const TASK_SIGNALS = new Set([
 ]);
 /** Timeline entries kept per task. */
 const MAX_TIMELINE = 200;
+/** Characters of a value in a timeline's detail column. */
+const DETAIL_VALUE_CHARS = 80;
 /** Finished runs kept for the charts. */
 const MAX_FINISHED = 20_000;
 
@@ -118,9 +120,10 @@ export class TaskBoard {
     task.updatedAt = event.timestamp;
     const entry: TimelineEntry = {
       eventId: event.id, signal: event.signal, type: event.type, process: event.origin.name,
-      hostname: event.origin.hostname, pid: event.origin.pid, timestamp: event.timestamp, detail: detailOf(event.signal, payload),
+      hostname: event.origin.hostname, pid: event.origin.pid, timestamp: event.timestamp, detail: detailOf(event.signal, payload, task),
     };
     if (record.timeline.length < MAX_TIMELINE) record.timeline.push(entry);
+    if (this.listeners.size === 0) return;
     const summary = listed(task);
     this.listeners.forEach((l) => {
       l.task(summary);
@@ -216,13 +219,14 @@ function listed(task: TaskSummary): TaskSummary {
 }
 
 /** The detail column of a timeline row, as the sample's demo table shows it. */
-function detailOf(signal: string, payload: Record<string, unknown>): string {
-  const short = (value: unknown) => cutValue(showValue(value, Infinity) as ShownValue, 80)!.text;
+function detailOf(signal: string, payload: Record<string, unknown>, task: TaskSummary): string {
+  const short = (value: unknown) => showValue(value, DETAIL_VALUE_CHARS).text;
   switch (signal) {
     case 'before_task_publish':
     case 'task_received':
     case 'task_prerun':
-      return `args ${short(payload.args)}`;
+      // The task's arguments, already shown once: no need to write them out again per signal.
+      return `args ${task.args === null ? short(payload.args) : cutValue(task.args, DETAIL_VALUE_CHARS)!.text}`;
     case 'after_task_publish':
       return `queue ${String(payload.queue)}`;
     case 'task_success':

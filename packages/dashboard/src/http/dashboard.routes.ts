@@ -126,7 +126,16 @@ export class DashboardRoutes implements OnModuleInit, BeforeApplicationShutdown 
     const out = exchange.out;
     out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     out.write(': connected\n\n');
-    const send = <Name extends keyof StreamMessages>(name: Name, message: StreamMessages[Name]) => out.write(`event: ${name}\ndata: ${JSON.stringify(message)}\n\n`);
+    // What one turn of the event loop produced goes out in one write.
+    let pending: string[] = [];
+    const flush = () => {
+      const text = pending.join('');
+      pending = [];
+      if (!out.writableEnded) out.write(text);
+    };
+    const send = <Name extends keyof StreamMessages>(name: Name, message: StreamMessages[Name]) => {
+      if (pending.push(`event: ${name}\ndata: ${JSON.stringify(message)}\n\n`) === 1) setImmediate(flush);
+    };
     const unsubscribe = this.feed.board.subscribe({
       task: (summary) => send('task', summary),
       timeline: (taskId, entry) => send('timeline', { taskId, entry }),
