@@ -17,15 +17,15 @@ describe('TasksDashboardModule options', () => {
   afterAll(() => deleteKeys(prefix));
 
   it('refuses to start without a guard unless public: true, saying how to fix it', async () => {
-    const failure = startDashboard('express', prefix, {});
+    const failure = startDashboard('express', prefix, {}, false);
     await expect(failure).rejects.toBeInstanceOf(DashboardNotProtectedError);
     await expect(failure).rejects.toThrow(/has no guard.*Pass `guard`.*or `public: true`/s);
-    const asyncFailure = startDashboard('fastify', prefix, TasksDashboardModule.forRootAsync({ useFactory: () => ({ path: '/ops' }) }));
+    const asyncFailure = startDashboard('fastify', prefix, TasksDashboardModule.forRootAsync({ useFactory: () => ({ path: '/ops' }) }), false);
     await expect(asyncFailure).rejects.toThrow(/the dashboard at \/ops has no guard/);
   });
 
   it('refuses a path that is not plain URL characters', async () => {
-    await expect(startDashboard('express', prefix, { path: '/tasks"><script>', public: true })).rejects.toBeInstanceOf(DashboardOptionsError);
+    await expect(startDashboard('express', prefix, { path: '/tasks"><script>', public: true }, false)).rejects.toBeInstanceOf(DashboardOptionsError);
   });
 
   it('serves without a guard when public: true', async () => {
