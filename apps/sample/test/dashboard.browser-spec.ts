@@ -39,6 +39,8 @@ describe('the tasks dashboard of the sample, in chromium', () => {
   const screenshot = async (name: string) => {
     if (!SCREENSHOTS) return;
     mkdirSync(SCREENSHOTS, { recursive: true });
+    // The last action's message would hide part of the page.
+    await page.evaluate('document.getElementById("toast").textContent = ""');
     await page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}.png`), fullPage: true });
   };
   const row = (taskId: string) => page.locator(`#tasks-table tr[data-task-id="${taskId}"]`);
