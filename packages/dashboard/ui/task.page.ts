@@ -16,9 +16,13 @@ export class TaskPage implements Page {
     this.title = `Task ${id}`;
   }
 
+  /** Timeline entries that arrived before the task was loaded. */
+  private early: TimelineEntry[] = [];
+
   async render(main: HTMLElement): Promise<void> {
     try {
       this.task = await get<TaskDetail>(`tasks/${encodeURIComponent(this.id)}`);
+      for (const entry of this.early.splice(0)) this.addEntry(entry);
     } catch (error) {
       replace(main, h('h2', {}, this.title), h('p', {}, `Not found yet: ${(error as Error).message}. It will show as soon as one of its events arrives.`));
       this.task = undefined;
@@ -43,17 +47,25 @@ export class TaskPage implements Page {
     if (name === 'task' && (message as TaskSummary).id === this.id) {
       // Lists carry cut values; read the whole task again.
       void get<TaskDetail>(`tasks/${encodeURIComponent(this.id)}`).then((task) => {
+        const shown = this.task?.timeline ?? [];
         this.task = task;
+        for (const entry of [...shown, ...this.early.splice(0)]) this.addEntry(entry);
         this.draw();
       });
-    } else if (name === 'timeline' && (message as StreamMessages['timeline']).taskId === this.id && this.task) {
+    } else if (name === 'timeline' && (message as StreamMessages['timeline']).taskId === this.id) {
       const entry = (message as StreamMessages['timeline']).entry;
-      if (!this.task.timeline.some((e) => e.eventId === entry.eventId)) {
-        this.task.timeline.push(entry);
-        this.task.timeline.sort((a, b) => a.timestamp - b.timestamp);
-        this.drawTimeline();
-      }
+      if (!this.task) this.early.push(entry);
+      else if (this.addEntry(entry)) this.drawTimeline();
     }
+  }
+
+  /** Adds an entry not seen yet, in time order; says whether it was new. */
+  private addEntry(entry: TimelineEntry): boolean {
+    const timeline = this.task!.timeline;
+    if (timeline.some((e) => e.eventId === entry.eventId)) return false;
+    timeline.push(entry);
+    timeline.sort((a, b) => a.timestamp - b.timestamp);
+    return true;
   }
 
   private draw(): void {

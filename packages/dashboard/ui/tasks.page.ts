@@ -32,7 +32,13 @@ export class TasksPage implements Page {
 
   async render(main: HTMLElement): Promise<void> {
     const list = await get<TaskList>(`tasks?${new URLSearchParams({ ...this.filters, limit: String(LIMIT) })}`);
+    // Updates that arrived while the list loaded may be newer than what it says.
+    const arrived = this.tasks;
     this.tasks = new Map(list.tasks.map((t) => [t.id, t]));
+    for (const task of arrived.values()) {
+      const listed = this.tasks.get(task.id);
+      if (!listed || listed.updatedAt <= task.updatedAt) this.tasks.set(task.id, task);
+    }
     this.names = list.names;
     this.queues = list.queues;
     replace(
