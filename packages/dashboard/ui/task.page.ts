@@ -24,8 +24,8 @@ export class TaskPage implements Page {
       this.task = await get<TaskDetail>(`tasks/${encodeURIComponent(this.id)}`);
       for (const entry of this.early.splice(0)) this.addEntry(entry);
     } catch (error) {
-      replace(main, h('h2', {}, this.title), h('p', {}, `Not found yet: ${(error as Error).message}. It will show as soon as one of its events arrives.`));
       this.task = undefined;
+      replace(this.values, h('p', { role: 'status' }, `Not seen yet (${(error as Error).message}); it shows as soon as one of its events arrives.`));
     }
     replace(
       main,
