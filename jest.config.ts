@@ -25,7 +25,7 @@ const config: Config = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/)?(${esmOnly.join('|')}))`],
   moduleNameMapper: {
-    '^@tasks/(core|bullmq|nestjs|cli)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@tasks/(core|bullmq|nestjs|cli|dashboard)$': '<rootDir>/packages/$1/src/index.ts',
     '^@tasks/core/internal$': '<rootDir>/packages/core/src/internal.ts',
     '^@tasks/nestjs/terminus$': '<rootDir>/packages/nestjs/src/terminus.ts',
   },

@@ -12,6 +12,7 @@ import type { ScenarioResult } from './scenario';
 import { celeryInstalled, celeryScenarios } from './scenarios/celery';
 import { canvasScenarios } from './scenarios/canvas';
 import { clusterScenarios } from './scenarios/cluster';
+import { dashboardScenarios } from './scenarios/dashboard';
 import { eagerScenario } from './scenarios/eager';
 import { enqueueScenarios } from './scenarios/enqueue';
 import { latencyScenarios } from './scenarios/latency';
@@ -39,6 +40,7 @@ const GROUPS: Record<string, Group> = {
   telemetry: telemetryScenarios,
   canvas: canvasScenarios,
   cluster: clusterScenarios,
+  dashboard: dashboardScenarios,
 };
 
 async function main(): Promise<void> {

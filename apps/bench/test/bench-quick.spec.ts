@@ -46,6 +46,7 @@ const EXPECTED_ROWS = [
   'process-c50-events',
   'cluster-signal-latency',
   'cluster-signal-latency-p50',
+  'process-c50-dashboard',
 ];
 
 // Runs the real quick mode against the local Redis, so the bench can not rot.

@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { TasksDashboardModule } from '@tasks/dashboard';
 import { TasksModule } from '@tasks/nestjs';
 import { AppConfig } from './app.config';
 import { AuditListener } from './audit.listener';
 import { BillingTasks } from './billing.tasks';
+import { DASHBOARD_PATH, DashboardTokenGuard } from './dashboard.guard';
 import { EmailTasks } from './emails.tasks';
 import { FulfilmentTasks } from './fulfilment.tasks';
 import { OrderFlowListener } from './order-flow.listener';
@@ -45,6 +47,8 @@ export class AppModule {
           worker: role === 'api' ? false : { concurrency: 5 },
           eager,
         }),
+        // The live dashboard, next to bull-board, for the processes that serve HTTP.
+        ...(role === 'worker' || eager ? [] : [TasksDashboardModule.forRoot({ path: DASHBOARD_PATH, guard: DashboardTokenGuard })]),
       ],
       controllers: role === 'worker' ? [] : [OrdersController],
       providers: [
@@ -62,7 +66,7 @@ export class AppModule {
         StockTasks,
         FulfilmentTasks,
         WorkerLifecycleListener,
-        ...(role === 'worker' || eager ? [] : [QueuesBoard]),
+        ...(role === 'worker' || eager ? [] : [QueuesBoard, DashboardTokenGuard]),
       ],
     };
   }

@@ -8,6 +8,7 @@ const PROJECTS: Array<{ path: string; outputs: string[] }> = [
   { path: 'packages/core', outputs: ['index.js'] },
   { path: 'packages/bullmq', outputs: ['index.js'] },
   { path: 'packages/nestjs', outputs: ['index.js'] },
+  { path: 'packages/dashboard', outputs: ['index.js', 'ui/app.js'] },
   { path: 'apps/sample', outputs: ['api.main.js', 'worker.main.js', 'demo.js'] },
 ];
 
@@ -26,5 +27,7 @@ export function ensureBuilt(): void {
   for (const { path, outputs } of PROJECTS) {
     if (outputs.every((output) => existsSync(join(ROOT, path, 'dist', output)))) continue;
     execFileSync(process.execPath, [tsc, '-p', join(ROOT, path, 'tsconfig.build.json')], { stdio: 'inherit' });
+    // The dashboard's page is bundled by a script of its own.
+    if (existsSync(join(ROOT, path, 'scripts/build-ui.mjs'))) execFileSync(process.execPath, [join(ROOT, path, 'scripts/build-ui.mjs')], { stdio: 'inherit' });
   }
 }

@@ -4,6 +4,8 @@ import { keyPrefix, queuePrefix } from '../connection/key-prefix';
 import { tasksKeys } from '../keys';
 import type { BullmqConnectionOptions } from '../options';
 import type { ControlCommand, InspectWhat, WorkerAnswer } from '../message/bus-message';
+import { TaskEvents, type TaskEventsOptions } from '../events/task-events';
+import type { TaskEvent } from '../events/task-event';
 import type { HeldTask } from './worker-activity';
 import type { ScheduledTask, WorkerEntry, WorkerStats } from './worker-remote';
 
@@ -129,6 +131,19 @@ export class TasksControl {
         }
       })
       .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Opens a {@link TaskEvents} reader on this control's Redis and prefix (what a
+   * dashboard or a NestJS provider holding only the control needs). Close it when done.
+   */
+  events(options: Pick<TaskEventsOptions, 'from' | 'interests'> = {}): Promise<TaskEvents> {
+    return TaskEvents.open({ ...this.options, ...options });
+  }
+
+  /** The events the stream of this control's prefix holds, oldest first ({@link TaskEvents.history}). */
+  eventHistory(options: { from?: string; count?: number } = {}): Promise<TaskEvent[]> {
+    return TaskEvents.history({ ...this.options, ...options });
   }
 
   /** Closes the connections this control opened (shared with executors and workers of the process). */
