@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 
 /**
- * What a user gets from a registry: the three packages are packed with `pnpm pack`, checked
+ * What a user gets from a registry: the four packages are packed with `pnpm pack`, checked
  * as tarballs, then installed with npm into a project outside the workspace together with
  * NestJS, BullMQ and ioredis, compiled with tsc (`strict`, `nodenext`, no `skipLibCheck`) and
  * run, once eager and once against the Redis of REDIS_URL. Twice: with the versions the
@@ -17,7 +17,7 @@ import { Redis } from 'ioredis';
  */
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
-const PACKAGES = ['core', 'bullmq', 'nestjs'] as const;
+const PACKAGES = ['core', 'bullmq', 'nestjs', 'dashboard'] as const;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const APP = join(__dirname, 'app');
 
@@ -131,11 +131,13 @@ describe('the packed packages, installed as a user installs them', () => {
     beforeAll(async () => {
       const bullmq = await workspaceManifest('bullmq');
       const nestjs = await workspaceManifest('nestjs');
+      const dashboard = await workspaceManifest('dashboard');
       const pick = (manifest: Manifest, name: string) =>
         which === 'current' ? manifest.devDependencies![name]! : lowest(manifest.peerDependencies![name]!);
       versions = {
         '@nestjs/common': pick(nestjs, '@nestjs/common'),
         '@nestjs/core': pick(nestjs, '@nestjs/core'),
+        '@nestjs/platform-express': which === 'current' ? dashboard.devDependencies!['@nestjs/platform-express']! : lowest(nestjs.peerDependencies!['@nestjs/core']!),
         '@nestjs/terminus': pick(nestjs, '@nestjs/terminus'),
         bullmq: pick(bullmq, 'bullmq'),
         ioredis: pick(bullmq, 'ioredis'),
@@ -187,7 +189,15 @@ describe('the packed packages, installed as a user installs them', () => {
       const prefix = `install-${randomUUID().slice(0, 8)}`;
       try {
         const { stdout } = await run(process.execPath, ['dist/main.js', 'redis'], { cwd: join(project, kind), env: { ...process.env, REDIS_URL, TASKS_PREFIX: prefix } });
-        expect(JSON.parse(stdout)).toEqual({ mode: 'redis', sum: 5, state: 'SUCCESS', ok: true, health: 'up', seen: ['sum_computed math 5', 'task_success math.add 5'] });
+        expect(JSON.parse(stdout)).toEqual({
+          mode: 'redis',
+          sum: 5,
+          state: 'SUCCESS',
+          ok: true,
+          health: 'up',
+          seen: ['sum_computed math 5', 'task_success math.add 5'],
+          dashboard: { refused: 403, page: 200, csp: true, tasks: 200 },
+        });
       } finally {
         await deleteKeys(prefix);
       }

@@ -2,10 +2,11 @@
 // packed tarballs: `node dist/main.js eager`, or `node dist/main.js redis` with REDIS_URL
 // and TASKS_PREFIX set. It prints one JSON line with what it saw.
 import 'reflect-metadata';
-import { Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { Injectable, Module, type CanActivate, type DynamicModule, type ExecutionContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { BULLMQ_DEFAULTS } from '@tasks/bullmq';
+import { TasksDashboardModule } from '@tasks/dashboard';
 import { defineSignal, OnSignal, Task, type SignalEvent } from '@tasks/core';
 import { SignalBus, TaskClient, TasksHealth, TasksModule } from '@tasks/nestjs';
 import { TasksHealthIndicator } from '@tasks/nestjs/terminus';
@@ -47,6 +48,34 @@ class Audit {
   }
 }
 
+@Injectable()
+class TokenGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
+    return request.headers.authorization === 'Bearer install-check';
+  }
+}
+
+/** Against Redis, the dashboard too: served over HTTP, its task list guarded by a token. */
+async function dashboardCheck(): Promise<{ refused: number; page: number; csp: boolean; tasks: number }> {
+  @Module({ imports: [tasksModule('redis'), TasksDashboardModule.forRoot({ path: '/tasks', guard: TokenGuard })], providers: [TokenGuard] })
+  class WebModule {}
+
+  const web = await NestFactory.create(WebModule, { logger: ['error', 'warn'] });
+  await web.listen(0, '127.0.0.1');
+  try {
+    const base = `${await web.getUrl()}/tasks`;
+    const auth = { headers: { authorization: 'Bearer install-check' } };
+    const refused = (await fetch(`${base}/api/tasks`)).status;
+    const page = await fetch(`${base}/`, auth);
+    const tasks = await fetch(`${base}/api/tasks`, auth);
+    await tasks.json();
+    return { refused, page: page.status, csp: (page.headers.get('content-security-policy') ?? '').includes("script-src 'self'"), tasks: tasks.status };
+  } finally {
+    await web.close();
+  }
+}
+
 function tasksModule(mode: string): DynamicModule {
   if (mode === 'eager') return TasksModule.forRoot({ eager: true });
   return TasksModule.forRoot({
@@ -66,8 +95,10 @@ async function main(mode: string): Promise<void> {
   const state = await result.state();
   const { ok } = await app.get(TasksHealth).status();
   const health = (await app.get(TasksHealthIndicator).isHealthy('tasks')).tasks.status;
-  console.log(JSON.stringify({ mode, sum, state, ok, health, seen: app.get(Audit).seen }));
+  const seen = app.get(Audit).seen;
   await app.close();
+  const dashboard = mode === 'redis' ? await dashboardCheck() : undefined;
+  console.log(JSON.stringify({ mode, sum, state, ok, health, seen, ...(dashboard && { dashboard }) }));
 }
 
 main(process.argv[2] ?? 'eager').catch((error: unknown) => {
