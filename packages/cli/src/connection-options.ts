@@ -1,4 +1,4 @@
-import type { RedisConnection } from '@tasks/bullmq';
+import type { RedisClusterConnection, RedisConnection } from '@tasks/bullmq';
 import { UsageError } from './errors/usage.error';
 
 /** The global flags that say which Redis to talk to, and whether `--url` was given on the command line. */
@@ -15,7 +15,7 @@ export interface FlagConnection {
   cluster?: { shardByQueue: boolean };
 }
 
-const NODE_FORM = 'host:port,host:port (e.g. 10.0.0.1:7000,10.0.0.2:7000)';
+const NODE_FORM = 'host:port,host:port (e.g. 10.0.0.1:7000,10.0.0.2:7000), or redis://[user]:password@host:port for nodes that need a password';
 
 /**
  * The connection of `--url`, or of `--cluster` with `--shard-by-queue`. `--url` given
@@ -29,18 +29,66 @@ export function connectionFromFlags(flags: ConnectionFlags): FlagConnection {
     return { connection: flags.url };
   }
   if (flags.urlGiven) throw new UsageError('--url and --cluster both name the Redis to use; give one of them: --url for one Redis, --cluster for the startup nodes of a Redis Cluster.');
-  return { connection: { cluster: parseClusterNodes(flags.cluster) }, cluster: { shardByQueue: flags.shardByQueue } };
+  return { connection: parseClusterNodes(flags.cluster), cluster: { shardByQueue: flags.shardByQueue } };
 }
 
-/** `host:port,host:port` (IPv6 hosts in brackets: `[::1]:7000`) as startup nodes. */
-export function parseClusterNodes(list: string): Array<{ host: string; port: number }> {
-  return list.split(',').map((raw) => {
-    const entry = raw.trim();
-    const match = /^(?:\[([^\]]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(entry);
-    const port = Number(match?.[3]);
-    if (!match || port < 1 || port > 65535) {
-      throw new UsageError(`--cluster: '${entry}' is not a node as host:port; give the startup nodes as ${NODE_FORM}.`);
-    }
-    return { host: match[1] ?? match[2]!, port };
-  });
+interface Node {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+}
+
+/**
+ * `host:port,host:port` (IPv6 hosts in brackets: `[::1]:7000`) as startup nodes. An entry
+ * may be a `redis://` URL carrying the user and password, which every node of a cluster
+ * shares: entries that give different ones are refused.
+ */
+export function parseClusterNodes(list: string): RedisClusterConnection {
+  const nodes = list.split(',').map((raw) => parseNode(raw.trim()));
+  const credentials = new Set(nodes.filter((node) => node.password !== undefined || node.username !== undefined).map((node) => JSON.stringify([node.username, node.password])));
+  if (credentials.size > 1) {
+    throw new UsageError("--cluster: the nodes give different users or passwords, while a cluster's nodes share one; give it on one node (redis://:password@host:port) or the same on each.");
+  }
+  const cluster = nodes.map(({ host, port }) => ({ host, port }));
+  const [username, password] = credentials.size === 1 ? (JSON.parse([...credentials][0]!) as [string | undefined, string | undefined]) : [];
+  return username === undefined && password === undefined ? { cluster } : { cluster, redisOptions: { username, password } };
+}
+
+function parseNode(entry: string): Node {
+  const bad = (why = '') => new UsageError(`--cluster: '${masked(entry)}' is not a node as host:port${why}; give the startup nodes as ${NODE_FORM}.`);
+  if (!/^[a-z][a-z\d+.-]*:\/\//i.test(entry)) {
+    const match = /^(?:\[([^\]]+)\]|([^:[\]\s/@]+)):(\d{1,5})$/.exec(entry);
+    if (!match) throw bad();
+    return { host: match[1] ?? match[2]!, port: portOf(match[3]!, bad) };
+  }
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    throw bad();
+  }
+  if (url.protocol === 'rediss:') {
+    throw new UsageError(`--cluster: '${masked(entry)}' asks for TLS, which --cluster does not offer; reach a TLS cluster from code (TasksControl, TaskEvents) with connection: { cluster, redisOptions: { tls } }.`);
+  }
+  if (url.protocol !== 'redis:') throw bad(` or a redis:// URL`);
+  if (url.pathname !== '' && url.pathname !== '/') throw bad(' (a cluster has no database number)');
+  if (url.search !== '' || url.hash !== '' || url.hostname === '' || url.port === '') throw bad();
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: portOf(url.port, bad),
+    ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
+    ...(url.password === '' ? {} : { password: decodeURIComponent(url.password) }),
+  };
+}
+
+function portOf(text: string, bad: () => UsageError): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad();
+  return port;
+}
+
+/** The entry with its password hidden, for messages. */
+function masked(entry: string): string {
+  return entry.replace(/(\/\/[^:@/]*):[^@/]*@/, '$1:***@');
 }

@@ -114,8 +114,22 @@ describe.each([
   });
 });
 
-describe('the tasks command given a node of the cluster as --url', () => {
-  it('fails, and says to give the nodes with --cluster', async () => {
+describe('how the tasks command reaches a cluster', () => {
+  it('takes the nodes as redis:// URLs, and sends the user and password they carry to the nodes', async () => {
+    const prefix = uniquePrefix('cli-cluster');
+    const urls = CLUSTER_NODES.map(({ host, port }) => `redis://${host}:${port}`);
+    await expect(tasks(['--cluster', urls.join(','), '--prefix', prefix, 'ping', '--timeout', '300'])).resolves.toMatchObject({ code: 3, stderr: 'No worker answered within 300 ms.\n' });
+    // The test cluster has no such user: the node's refusal proves the credentials were sent, and the password is not shown.
+    const [first, ...others] = CLUSTER_NODES;
+    const withUser = [`redis://nobody:not-the-password@${first!.host}:${first!.port}`, ...others.map(({ host, port }) => `${host}:${port}`)].join(',');
+    const refused = await tasks(['--cluster', withUser, '--prefix', prefix, 'ping']);
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused.stderr).toMatch(/error: RedisConnectionError: Could not use Redis at cluster [\d.:,]+: WRONGPASS invalid username-password pair/);
+    expect(refused.stderr).not.toContain('not-the-password');
+    await deleteClusterKeys(prefix);
+  });
+
+  it('fails given a node of the cluster as --url, and says to give the nodes with --cluster', async () => {
     const prefix = uniquePrefix('cli-cluster');
     const runs = await Promise.all(CLUSTER_NODES.map(({ host, port }) => tasks(['--url', `redis://${host}:${port}`, '--prefix', prefix, 'workers'])));
     // The first key the command reads is in a slot of one master; the others redirect it.

@@ -122,11 +122,25 @@ describe('the tasks command, against Redis and a worker process', () => {
   });
 
   it('refuses, with exit 2 and the fix, bad --cluster nodes, --cluster with --url, and --shard-by-queue where it can not apply', async () => {
-    for (const [nodes, bad] of [['127.0.0.1:7000,localhost', 'localhost'], ['10.0.0.1:7000,', ''], ['10.0.0.1:99999', '10.0.0.1:99999'], ['redis://10.0.0.1:7000', 'redis://10.0.0.1:7000']]) {
+    const form = 'give the startup nodes as host:port,host:port (e.g. 10.0.0.1:7000,10.0.0.2:7000), or redis://[user]:password@host:port for nodes that need a password.';
+    for (const [nodes, bad] of [
+      ['127.0.0.1:7000,localhost', "'localhost' is not a node as host:port"],
+      ['10.0.0.1:7000,', "'' is not a node as host:port"],
+      ['10.0.0.1:99999', "'10.0.0.1:99999' is not a node as host:port"],
+      ['redis://:hunter2@10.0.0.1', "'redis://:***@10.0.0.1' is not a node as host:port"],
+      ['redis://10.0.0.1:7000/2', "'redis://10.0.0.1:7000/2' is not a node as host:port (a cluster has no database number)"],
+      ['http://10.0.0.1:7000', "'http://10.0.0.1:7000' is not a node as host:port or a redis:// URL"],
+    ]) {
       const run = await tasks(['--cluster', nodes!, 'ping']);
       expect(run).toMatchObject({ code: 2, stdout: '' });
-      expect(run.stderr).toContain(`--cluster: '${bad}' is not a node as host:port; give the startup nodes as host:port,host:port (e.g. 10.0.0.1:7000,10.0.0.2:7000).`);
+      expect(run.stderr).toContain(`error: --cluster: ${bad}; ${form}\n`);
     }
+    const tls = await tasks(['--cluster', 'rediss://:hunter2@10.0.0.1:7000', 'ping']);
+    expect(tls).toMatchObject({ code: 2, stdout: '' });
+    expect(tls.stderr).toContain("--cluster: 'rediss://:***@10.0.0.1:7000' asks for TLS, which --cluster does not offer; reach a TLS cluster from code");
+    const twoPasswords = await tasks(['--cluster', 'redis://:a@10.0.0.1:7000,redis://:b@10.0.0.2:7000', 'ping']);
+    expect(twoPasswords).toMatchObject({ code: 2, stdout: '' });
+    expect(twoPasswords.stderr).toMatch(/--cluster: the nodes give different users or passwords, while a cluster's nodes share one; give it on one node/);
     // Given on the command line, --url and --cluster contradict each other; $REDIS_URL (set for every run here) is only a default.
     const both = await tasks(['--url', REDIS_URL, '--cluster', '127.0.0.1:7000', 'ping']);
     expect(both).toMatchObject({ code: 2, stdout: '' });
