@@ -2,6 +2,7 @@ import { BullmqExecutor, type BullmqConnectionOptions } from '@tasks/bullmq';
 import { CLUSTER_NODES, clusterConnection, clusterKeys, deleteClusterKeys } from '../../bullmq/test/cluster/support/cluster';
 import { ClusterProcesses, type ClusterProcess } from '../../bullmq/test/cluster/support/cluster-processes';
 import { uniquePrefix } from '../../bullmq/test/support/redis';
+import { heartbeatWithActive } from './support/heartbeat';
 import { followEvents, tasks } from './support/tasks-bin';
 
 // Each case starts the bin several times, each a Node process of its own: slow on a busy machine.
@@ -56,10 +57,10 @@ describe.each([
     expect(active.code).toBe(0);
     expect(JSON.parse(active.stdout)).toEqual([expect.objectContaining({ worker: 'w1', value: [expect.objectContaining({ id: hanging.id, name: 'control.hang' })] })]);
 
+    await heartbeatWithActive(options, 'w1', 1);
     const workers = await onCluster('workers');
     expect(workers.code).toBe(0);
-    // Heartbeats come every 2 s, so ACTIVE may not count the hanging task yet.
-    expect(workers.stdout).toMatch(new RegExp(`^WORKER\\s+HOST\\s+PID\\s+QUEUES\\s+CONCURRENCY\\s+ACTIVE\\s+PROCESSED\\s+HEARTBEAT\\nw1\\s+\\S+\\s+${worker.pid}\\s+default\\s+2\\s+[01]\\s+0\\s+[\\d.]+ (ms|s) ago\\n$`));
+    expect(workers.stdout).toMatch(new RegExp(`^WORKER\\s+HOST\\s+PID\\s+QUEUES\\s+CONCURRENCY\\s+ACTIVE\\s+PROCESSED\\s+HEARTBEAT\\nw1\\s+\\S+\\s+${worker.pid}\\s+default\\s+2\\s+1\\s+0\\s+[\\d.]+ (ms|s) ago\\n$`));
   });
 
   it('call --wait prints the result, result reads it back, revoke and purge act on waiting tasks of another queue', async () => {

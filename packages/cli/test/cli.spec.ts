@@ -1,6 +1,7 @@
 import { BullmqExecutor } from '@tasks/bullmq';
 import { ClusterProcesses } from '../../bullmq/test/cluster/support/cluster-processes';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../../bullmq/test/support/redis';
+import { heartbeatWithActive } from './support/heartbeat';
 import { followEvents, tasks } from './support/tasks-bin';
 
 // Each case starts the bin several times, each a Node process of its own: slow on a busy machine.
@@ -42,6 +43,7 @@ describe('the tasks command, against Redis and a worker process', () => {
     const table = await tasks(['inspect', 'active', '--prefix', prefix]);
     expect(table.stdout).toMatch(new RegExp(`w1\\s+${hanging.id}\\s+control.hang\\s+\\[\\]\\s+\\d`));
 
+    await heartbeatWithActive({ connection: REDIS_URL, prefix }, 'w1', 1);
     const workers = await tasks(['workers', '--prefix', prefix]);
     expect(workers.code).toBe(0);
     expect(workers.stdout).toMatch(/^WORKER\s+HOST\s+PID\s+QUEUES\s+CONCURRENCY\s+ACTIVE\s+PROCESSED\s+HEARTBEAT/);
