@@ -46,13 +46,15 @@ interface Node {
  */
 export function parseClusterNodes(list: string): RedisClusterConnection {
   const nodes = list.split(',').map((raw) => parseNode(raw.trim()));
-  const credentials = new Set(nodes.filter((node) => node.password !== undefined || node.username !== undefined).map((node) => JSON.stringify([node.username, node.password])));
-  if (credentials.size > 1) {
+  const withCredentials = nodes.filter((node) => node.username !== undefined || node.password !== undefined);
+  const [credentials] = withCredentials;
+  if (withCredentials.some((node) => node.username !== credentials!.username || node.password !== credentials!.password)) {
     throw new UsageError("--cluster: the nodes give different users or passwords, while a cluster's nodes share one; give it on one node (redis://:password@host:port) or the same on each.");
   }
   const cluster = nodes.map(({ host, port }) => ({ host, port }));
-  const [username, password] = credentials.size === 1 ? (JSON.parse([...credentials][0]!) as [string | undefined, string | undefined]) : [];
-  return username === undefined && password === undefined ? { cluster } : { cluster, redisOptions: { username, password } };
+  if (!credentials) return { cluster };
+  const { username, password } = credentials;
+  return { cluster, redisOptions: { ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }) } };
 }
 
 function parseNode(entry: string): Node {
