@@ -1,11 +1,14 @@
 import { BullmqExecutor, TasksControl, type BullmqConnectionOptions } from '@tasks/bullmq';
-import { Redis } from 'ioredis';
+import { ClusterShardingError } from '@tasks/core';
+import { connectionFromFlags } from './connection-options';
 import { UsageError } from './errors/usage.error';
 import { Printer } from './output/printer';
 
 /** The options every command takes. */
 export interface GlobalOptions {
   url: string;
+  cluster?: string;
+  shardByQueue: boolean;
   prefix: string;
   json: boolean;
   timeout: string;
@@ -21,59 +24,47 @@ export const DEFAULT_TIMEOUT_MS = 1000;
 export class CliContext {
   readonly printer: Printer;
   readonly connection: BullmqConnectionOptions;
-  /** Reply timeout; `timeoutGiven` says whether `--timeout` was on the command line. */
+  /** Reply timeout, in milliseconds. */
   readonly timeoutMs: number;
-  private control: TasksControl | undefined;
+  /** Whether `--timeout` was on the command line. */
+  readonly timeoutGiven: boolean;
+  private readonly control: TasksControl;
   private executor: Promise<BullmqExecutor> | undefined;
 
-  constructor(
-    options: GlobalOptions,
-    readonly timeoutGiven: boolean,
-  ) {
+  /** @param given the global options given on the command line (not defaulted, nor from the environment). */
+  constructor(options: GlobalOptions, given: ReadonlySet<keyof GlobalOptions>) {
     this.printer = new Printer(options.json);
     const timeoutMs = Number(options.timeout);
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a number of milliseconds above 0, got '${options.timeout}'.`);
     this.timeoutMs = timeoutMs;
+    this.timeoutGiven = given.has('timeout');
     if (options.prefix === '') throw new UsageError('--prefix must not be empty.');
-    this.connection = { connection: options.url, prefix: options.prefix, connectTimeoutMs: Math.max(timeoutMs, 2000) };
+    const target = connectionFromFlags({ url: options.url, urlGiven: given.has('url'), cluster: options.cluster, shardByQueue: options.shardByQueue });
+    this.connection = { ...target, prefix: options.prefix, connectTimeoutMs: Math.max(timeoutMs, 2000) };
+    try {
+      // Opens nothing yet; checks the prefix against the key layout.
+      this.control = new TasksControl({ ...this.connection, timeoutMs: this.timeoutMs });
+    } catch (error) {
+      if (!(error instanceof ClusterShardingError)) throw error;
+      throw new UsageError(
+        `--prefix '${options.prefix}' holds a hash tag, which --shard-by-queue can not take: each queue gets a tag of its own ('{<prefix>:<queue>}'); give the prefix without braces, or drop --shard-by-queue.`,
+      );
+    }
   }
 
   tasksControl(): TasksControl {
-    this.control ??= new TasksControl({ ...this.connection, timeoutMs: this.timeoutMs });
     return this.control;
   }
 
   /** An executor that knows every queue of the prefix, so results are found whatever their queue. */
   tasksExecutor(): Promise<BullmqExecutor> {
-    this.executor ??= this.queues().then((queues) => BullmqExecutor.connect({ ...this.connection, queues }));
+    this.executor ??= this.control.queues().then((queues) => BullmqExecutor.connect({ ...this.connection, queues }));
     return this.executor;
   }
 
   async close(): Promise<void> {
-    await this.control?.close();
+    await this.control.close();
     const executor = await this.executor?.catch(() => undefined);
     await executor?.close();
-  }
-
-  /** The prefix's queues, from the `<prefix>:<queue>:meta` keys BullMQ keeps. */
-  private async queues(): Promise<string[]> {
-    const redis = new Redis(String(this.connection.connection), { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: this.connection.connectTimeoutMs });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      const found = new Set<string>();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.connection.prefix}:*:meta`, 'COUNT', 1000);
-        cursor = next;
-        for (const key of keys) found.add(key.slice(this.connection.prefix!.length + 1, -':meta'.length));
-      } while (cursor !== '0');
-      return [...found].filter((queue) => queue !== '' && !queue.includes(':'));
-    } catch {
-      // BullmqExecutor.connect reports an unreachable Redis with a clear error.
-      return [];
-    } finally {
-      redis.disconnect();
-    }
   }
 }

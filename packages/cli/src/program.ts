@@ -26,7 +26,9 @@ export async function run(argv: readonly string[], stop: Promise<void> = new Pro
   const opened: CliContext[] = [];
   const program = buildProgram((handler) => async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
-    const context = new CliContext(command.optsWithGlobals<GlobalOptions>(), command.getOptionValueSourceWithGlobals('timeout') === 'cli');
+    const options = command.optsWithGlobals<GlobalOptions>();
+    const given = new Set((Object.keys(options) as Array<keyof GlobalOptions>).filter((name) => command.getOptionValueSourceWithGlobals(name) === 'cli'));
+    const context = new CliContext(options, given);
     opened.push(context);
     await (handler as (context: CliContext, ...rest: unknown[]) => Promise<void>)(context, ...args.slice(0, -1), stop);
   });
@@ -55,13 +57,17 @@ function report(error: unknown): ExitCode {
   }
   const failure = error instanceof Error ? error : new Error(String(error));
   process.stderr.write(`error: ${failure.name}: ${failure.message}\n`);
+  // A cluster node given as --url answers commands for slots it does not hold with a redirection.
+  if (/^(MOVED|ASK) \d+ /.test(failure.message)) process.stderr.write('The Redis of --url is a node of a Redis Cluster: give its nodes with --cluster <host:port,...> instead of --url.\n');
   return ExitCode.error;
 }
 
 function buildProgram(action: (handler: Handler) => (...args: unknown[]) => Promise<void>): Command {
   const program = new Command('tasks')
-    .description('Inspect and control task workers, tail task events, call tasks and read results, on one Redis and prefix.')
+    .description('Inspect and control task workers, tail task events, call tasks and read results, on one Redis (or Redis Cluster) and prefix.')
     .option('--url <url>', 'Redis URL, else $REDIS_URL', process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
+    .option('--cluster <host:port,...>', 'a Redis Cluster instead: some of its nodes (the others are discovered); not with --url')
+    .option('--shard-by-queue', 'with --cluster: the application shards by queue (cluster.shardByQueue)', false)
     .option('--prefix <prefix>', 'key prefix of the application', 'tasks')
     .option('--json', 'machine-readable output (JSON; one line per event for events)', false)
     .option('--timeout <ms>', 'how long to wait for replies', String(DEFAULT_TIMEOUT_MS))

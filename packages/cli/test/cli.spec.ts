@@ -1,30 +1,11 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { BullmqExecutor } from '@tasks/bullmq';
 import { ClusterProcesses } from '../../bullmq/test/cluster/support/cluster-processes';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../../bullmq/test/support/redis';
+import { heartbeatWithActive } from './support/heartbeat';
+import { followEvents, tasks } from './support/tasks-bin';
 
 // Each case starts the bin several times, each a Node process of its own: slow on a busy machine.
 jest.setTimeout(120_000);
-
-/** The built bin, as users run it (`pnpm test` builds first). */
-const BIN = resolve(__dirname, '../dist/bin.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `tasks <args>` to its end. */
-function tasks(args: readonly string[]): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, REDIS_URL, NO_COLOR: '1' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr })));
-}
 
 describe('the tasks command, against Redis and a worker process', () => {
   const children = new ClusterProcesses();
@@ -62,6 +43,7 @@ describe('the tasks command, against Redis and a worker process', () => {
     const table = await tasks(['inspect', 'active', '--prefix', prefix]);
     expect(table.stdout).toMatch(new RegExp(`w1\\s+${hanging.id}\\s+control.hang\\s+\\[\\]\\s+\\d`));
 
+    await heartbeatWithActive({ connection: REDIS_URL, prefix }, 'w1', 1);
     const workers = await tasks(['workers', '--prefix', prefix]);
     expect(workers.code).toBe(0);
     expect(workers.stdout).toMatch(/^WORKER\s+HOST\s+PID\s+QUEUES\s+CONCURRENCY\s+ACTIVE\s+PROCESSED\s+HEARTBEAT/);
@@ -93,27 +75,14 @@ describe('the tasks command, against Redis and a worker process', () => {
 
   it('events --follow prints each event of a task as one line, and stops on SIGINT', async () => {
     await children.spawn({ prefix, name: 'w1', concurrency: 2 });
-    const child = spawn(process.execPath, [BIN, 'events', '--follow', '--json', '--prefix', prefix], { env: { ...process.env, REDIS_URL } });
-    let stdout = '';
-    const lines = new Set<(text: string) => void>();
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      lines.forEach((check) => check(stdout));
-    });
-    const waitOut = (pattern: RegExp) => new Promise<void>((done) => {
-      const check = (text: string) => pattern.test(text) && (lines.delete(check), done());
-      lines.add(check);
-      check(stdout);
-    });
-    const listening = new Promise<void>((done) => child.stderr.on('data', (chunk: Buffer) => /Listening for events/.test(chunk.toString()) && done()));
-    const exited = new Promise<number | null>((done) => child.on('close', done));
-    await listening;
+    const following = followEvents(['--json', '--prefix', prefix]);
+    await following.listening;
 
     executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix });
     const result = await executor.delay('cluster.add', 4, 5);
-    await waitOut(new RegExp(`"signal":"task_postrun"[^\\n]*"taskId":"${result.id}"`));
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    await following.waitOut(new RegExp(`"signal":"task_postrun"[^\\n]*"taskId":"${result.id}"`));
+    const { code, stdout } = await following.interrupt();
+    expect(code).toBe(0);
     const mine = stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string | null; signal: string; payload: { taskId?: string } }).filter((e) => e.payload.taskId === result.id);
     expect(mine.map((e) => e.type)).toEqual([null, 'task-sent', 'task-received', 'task-started', 'task-succeeded', null]);
 
@@ -152,5 +121,45 @@ describe('the tasks command, against Redis and a worker process', () => {
     const down = await tasks(['ping', '--url', 'redis://127.0.0.1:1', '--timeout', '300']);
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/RedisConnectionError/);
+  });
+
+  it('refuses, with exit 2 and the fix, bad --cluster nodes, --cluster with --url, and --shard-by-queue where it can not apply', async () => {
+    const form = 'give the startup nodes as host:port,host:port (e.g. 10.0.0.1:7000,10.0.0.2:7000), or redis://[user]:password@host:port for nodes that need a password.';
+    for (const [nodes, bad] of [
+      ['127.0.0.1:7000,localhost', "'localhost' is not a node as host:port"],
+      ['10.0.0.1:7000,', "'' is not a node as host:port"],
+      ['10.0.0.1:99999', "'10.0.0.1:99999' is not a node as host:port"],
+      ['redis://:hunter2@10.0.0.1', "'redis://:***@10.0.0.1' is not a node as host:port"],
+      ['redis://10.0.0.1:7000/2', "'redis://10.0.0.1:7000/2' is not a node as host:port (a cluster has no database number)"],
+      ['http://10.0.0.1:7000', "'http://10.0.0.1:7000' is not a node as host:port or a redis:// URL"],
+    ]) {
+      const run = await tasks(['--cluster', nodes!, 'ping']);
+      expect(run).toMatchObject({ code: 2, stdout: '' });
+      expect(run.stderr).toContain(`error: --cluster: ${bad}; ${form}\n`);
+    }
+    const tls = await tasks(['--cluster', 'rediss://:hunter2@10.0.0.1:7000', 'ping']);
+    expect(tls).toMatchObject({ code: 2, stdout: '' });
+    expect(tls.stderr).toContain("--cluster: 'rediss://:***@10.0.0.1:7000' asks for TLS, which --cluster does not offer; reach a TLS cluster from code");
+    const twoPasswords = await tasks(['--cluster', 'redis://:a@10.0.0.1:7000,redis://:b@10.0.0.2:7000', 'ping']);
+    expect(twoPasswords).toMatchObject({ code: 2, stdout: '' });
+    expect(twoPasswords.stderr).toMatch(/--cluster: the nodes give different users or passwords, while a cluster's nodes share one; give it on one node/);
+    // Given on the command line, --url and --cluster contradict each other; $REDIS_URL (set for every run here) is only a default.
+    const both = await tasks(['--url', REDIS_URL, '--cluster', '127.0.0.1:7000', 'ping']);
+    expect(both).toMatchObject({ code: 2, stdout: '' });
+    expect(both.stderr).toMatch(/--url and --cluster both name the Redis to use; give one of them/);
+    const afterCommand = await tasks(['workers', '--cluster', '127.0.0.1:7000', '--url', REDIS_URL]);
+    expect(afterCommand.code).toBe(2);
+    expect(afterCommand.stderr).toMatch(/--url and --cluster both name/);
+
+    const shardAlone = await tasks(['--shard-by-queue', 'ping', '--prefix', prefix]);
+    expect(shardAlone).toMatchObject({ code: 2, stdout: '' });
+    expect(shardAlone.stderr).toMatch(/--shard-by-queue applies to a Redis Cluster only; give the cluster with --cluster <host:port,...>, or drop --shard-by-queue/);
+    const taggedPrefix = await tasks(['--cluster', '127.0.0.1:7000', '--shard-by-queue', '--prefix', '{shop}', 'ping']);
+    expect(taggedPrefix).toMatchObject({ code: 2, stdout: '' });
+    expect(taggedPrefix.stderr).toMatch(/--prefix '\{shop\}' holds a hash tag, which --shard-by-queue can not take: .*give the prefix without braces, or drop --shard-by-queue/);
+
+    const help = await tasks(['--help']);
+    expect(help.stdout).toMatch(/--cluster <host:port,...>\s+a Redis Cluster instead/);
+    expect(help.stdout).toMatch(/--shard-by-queue\s+with --cluster: the application shards by\s+queue/);
   });
 });

@@ -81,6 +81,12 @@ export function isRefusal(error: Error): boolean {
   return /^(WRONGPASS|NOAUTH|NOPERM)\b|invalid username-password|ERR AUTH/i.test(error.message);
 }
 
+/** The refusal behind `error`: itself, or on a cluster the last node's error behind "Failed to refresh slots cache". */
+function refusalIn(error: Error): Error | undefined {
+  const nodeError = (error as { lastNodeError?: unknown }).lastNodeError;
+  return [error, nodeError].find((candidate): candidate is Error => candidate instanceof Error && isRefusal(candidate));
+}
+
 /** One wait per client, however many callers wait on it, so listeners do not pile up during an outage. */
 const readiness = new WeakMap<RedisClient, Promise<void>>();
 
@@ -123,7 +129,8 @@ function waitForReady(redis: RedisClient, options: BullmqConnectionOptions): Pro
     const onEnd = () => finish(new RedisConnectionError(target, timeoutMs, { reason: `the connection was closed after ${Date.now() - started} ms`, cause: lastError }));
     const onError = (error: Error) => {
       lastError = error;
-      if (isRefusal(error)) finish(new RedisConnectionError(target, timeoutMs, { reason: error.message, cause: error }));
+      const refusal = refusalIn(error);
+      if (refusal) finish(new RedisConnectionError(target, timeoutMs, { reason: refusal.message, cause: error }));
     };
     const timer = setTimeout(() => finish(new RedisConnectionError(target, timeoutMs, { cause: lastError ?? new Error(`the connection was ${redis.status}`) })), timeoutMs);
     redis.on('ready', onReady);

@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import { ClusterNode, DEFAULT_REPLY_TIMEOUT_MS } from '../cluster/cluster-node';
 import { keyPrefix, queuePrefix } from '../connection/key-prefix';
 import { tasksKeys } from '../keys';
+import { findQueues } from '../queues/find-queues';
 import type { BullmqConnectionOptions } from '../options';
 import type { ControlCommand, InspectWhat, WorkerAnswer } from '../message/bus-message';
 import { TaskEvents, type TaskEventsOptions } from '../events/task-events';
@@ -114,6 +115,15 @@ export class TasksControl {
     } finally {
       await bullQueue.close();
     }
+  }
+
+  /**
+   * The queues of this prefix that exist in Redis (BullMQ keeps a `meta` key for each
+   * queue a task was ever published to), sorted. On a cluster every master is searched.
+   */
+  async queues(): Promise<string[]> {
+    const node = await this.connect();
+    return findQueues(node.commands, this.options);
   }
 
   /** The workers that heartbeat in this prefix, with how long ago each last did. */

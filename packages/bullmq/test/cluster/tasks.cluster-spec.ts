@@ -220,4 +220,13 @@ describe('a worker on a Redis Cluster', () => {
     const worker = new TaskWorker({ connection, prefix, registry: new TaskRegistry(), connectTimeoutMs: 300 });
     await expect(worker.start()).rejects.toBeInstanceOf(RedisConnectionError);
   });
+
+  it('fails at once with the server\'s reason, not after connectTimeoutMs, when the nodes refuse the credentials', async () => {
+    const connection = { cluster: CLUSTER_NODES, redisOptions: { username: 'nobody', password: 'not-the-password' } };
+    // Long enough that failing after it would fail the test's own timeout instead.
+    const error = await BullmqExecutor.connect({ connection, prefix, connectTimeoutMs: 120_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedisConnectionError);
+    expect((error as RedisConnectionError).reason).toMatch(/^WRONGPASS invalid username-password pair/);
+    expect((error as Error).message).not.toContain('not-the-password');
+  });
 });

@@ -6,7 +6,7 @@ import { tasksKeys } from '../../src/keys';
 import { ClusterProcesses } from '../cluster/support/cluster-processes';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../support/redis';
 
-describe('TasksControl: ping, inspect, setConcurrency, shutdown, purge', () => {
+describe('TasksControl: ping, inspect, setConcurrency, shutdown, purge, queues', () => {
   const children = new ClusterProcesses();
   let prefix: string;
   let control: TasksControl;
@@ -94,6 +94,19 @@ describe('TasksControl: ping, inspect, setConcurrency, shutdown, purge', () => {
     await queue.close();
     await expect(control.purge('idle')).resolves.toBe(0);
     await expect(control.purge('bad:name')).rejects.toThrow(/give a queue name without ':'/);
+  });
+
+  it('queues lists the queues published to under the prefix, and not those of a prefix that begins like it', async () => {
+    await expect(control.queues()).resolves.toEqual([]);
+    await executor.applyAsync('control.work', [1], { queue: 'emails' });
+    await executor.applyAsync('control.work', [2], { queue: 'reports', delayMs: 60_000 });
+    const neighbour = await BullmqExecutor.connect({ connection: REDIS_URL, prefix: `${prefix}:eu` });
+    try {
+      await neighbour.applyAsync('control.work', [3], { queue: 'billing' });
+    } finally {
+      await neighbour.close();
+    }
+    await expect(control.queues()).resolves.toEqual(['emails', 'reports']);
   });
 
   it('answers with an empty list when no worker runs, within the timeout', async () => {
