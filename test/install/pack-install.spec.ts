@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 
 /**
- * What a user gets from a registry: the four packages are packed with `pnpm pack`, checked
+ * What a user gets from a registry: the five packages are packed with `pnpm pack`, checked
  * as tarballs, then installed with npm into a project outside the workspace together with
  * NestJS, BullMQ and ioredis, compiled with tsc (`strict`, `nodenext`, no `skipLibCheck`) and
  * run, once eager and once against the Redis of REDIS_URL. Twice: with the versions the
@@ -17,7 +17,7 @@ import { Redis } from 'ioredis';
  */
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
-const PACKAGES = ['core', 'bullmq', 'nestjs', 'dashboard'] as const;
+const PACKAGES = ['core', 'bullmq', 'nestjs', 'dashboard', 'cli'] as const;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const APP = join(__dirname, 'app');
 
@@ -115,7 +115,8 @@ describe('the packed packages, installed as a user installs them', () => {
   it('asks for bullmq and ioredis as peers, in ranges whose lowest and current versions are tested here', async () => {
     const bullmq = await workspaceManifest('bullmq');
     const nestjs = await workspaceManifest('nestjs');
-    for (const manifest of [bullmq, nestjs]) {
+    const cli = await workspaceManifest('cli');
+    for (const manifest of [bullmq, nestjs, cli]) {
       expect(manifest.dependencies).not.toHaveProperty('bullmq');
       expect(manifest.dependencies).not.toHaveProperty('ioredis');
       expect(manifest.peerDependencies).toMatchObject({ bullmq: bullmq.peerDependencies!.bullmq, ioredis: bullmq.peerDependencies!.ioredis });
@@ -201,6 +202,15 @@ describe('the packed packages, installed as a user installs them', () => {
       } finally {
         await deleteKeys(prefix);
       }
+    }, 60_000);
+
+    it('puts the tasks command on the path; with no worker on the prefix, ping answers exit code 3', async () => {
+      const bin = join(project, 'node_modules', '.bin', 'tasks');
+      const { stdout } = await run(bin, ['--help'], { cwd: project });
+      expect(stdout).toMatch(/Usage: tasks/);
+      const prefix = `install-${randomUUID().slice(0, 8)}`;
+      const ping = await run(bin, ['--url', REDIS_URL, '--prefix', prefix, '--json', '--timeout', '300', 'ping'], { cwd: project }).catch((error: { code: number; stdout: string }) => error);
+      expect(ping).toMatchObject({ code: 3 });
     }, 60_000);
   });
 });
