@@ -7,7 +7,7 @@ import { Signature } from '../canvas/signature';
 import { ChordError, TaskFailedError, TaskTimeoutError, UnknownTaskError } from '../errors';
 import { completePublish, draftPublish, type PreparedPublish } from '../publish/prepare-publish';
 import type { JsonValue } from '../serialization/json-value';
-import { afterTaskPublish, taskReceived, taskUnknown } from '../signals/builtins';
+import { afterTaskPublish, beforeTaskPublish, taskReceived, taskUnknown } from '../signals/builtins';
 import { traceAttempt, type AttemptOptions } from '../tracer/trace-attempt';
 import type { AsyncResult, GetResultOptions, RevokeOptions, RevokeOutcome } from '../tasks/async-result';
 import type { PublishOptions, TaskRequest } from '../tasks/task-message';
@@ -80,11 +80,14 @@ export class EagerExecutor implements CanvasExecutor {
     const draft = draftPublish(name, args, options, this.registry);
     if (draft.pending) await draft.pending;
     const call = completePublish(draft);
-    if (this.records.has(call.taskId)) return this.result(call.taskId);
+    // A fresh id is new; only one the caller chose may already be here.
+    if (options.taskId !== undefined && this.records.has(call.taskId)) return this.result(call.taskId);
     const record = this.published(call);
+    // Args nobody saw at publish can go to the body as they are: it still gets the only copy.
+    const seen = beforeTaskPublish.isHeard(name) || afterTaskPublish.isHeard(name);
     const after = afterTaskPublish.notify(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
     if (after) await after;
-    await this.execute(call, record);
+    await this.execute(call, record, undefined, undefined, seen ? undefined : call.args);
     return this.result(call.taskId);
   }
 
@@ -155,7 +158,14 @@ export class EagerExecutor implements CanvasExecutor {
     this.orderStart = 0;
   }
 
-  private async execute(call: PreparedPublish, record: EagerRecord, hooks: EagerHooks = {}, joinedArgs?: readonly unknown[]): Promise<void> {
+  /** Runs a published call; `unseenArgs`: its args, when nobody but the body will ever see them (no copy needed). */
+  private async execute(
+    call: PreparedPublish,
+    record: EagerRecord,
+    hooks: EagerHooks = {},
+    joinedArgs?: readonly unknown[],
+    unseenArgs?: readonly JsonValue[],
+  ): Promise<void> {
     const task = this.registry.get(call.name);
     if (!task) {
       const error = new UnknownTaskError(call.name, call.taskId);
@@ -172,7 +182,7 @@ export class EagerExecutor implements CanvasExecutor {
         id: call.taskId,
         name: call.name,
         // The body gets its own copy, as a worker parses one from Redis.
-        args: JSON.parse(joinedArgs ? JSON.stringify(joinedArgs) : call.argsJson) as JsonValue[],
+        args: retries === 0 && unseenArgs ? unseenArgs : (JSON.parse(joinedArgs ? JSON.stringify(joinedArgs) : call.argsJson) as JsonValue[]),
         headers,
         queue: call.queue,
         retries,

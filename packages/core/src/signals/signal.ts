@@ -143,6 +143,11 @@ export class Signal<Payload extends object = object> {
     return this.connections.some((c) => c.sender === undefined || c.sender === sender);
   }
 
+  /** @internal Whether a send from `sender` would reach anything: a receiver of this process, or a tap. */
+  isHeard(sender: string): boolean {
+    return this.taps.length !== 0 || this.hasListeners(sender);
+  }
+
   /**
    * Sends the signal: runs every receiver for `sender` in connection order, awaiting
    * each (up to `receiverTimeoutMs`, after which its response is a
