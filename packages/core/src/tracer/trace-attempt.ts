@@ -128,14 +128,14 @@ class Attempt {
   }
 
   /**
-   * Calls the body. Without a time limit and with nobody else holding the abort
-   * (eager mode), nothing can stop it early, so it is called at once; otherwise it
-   * starts in a microtask, under {@link guardBody}.
+   * Calls the body: under {@link guardBody}, unless nothing can stop it early (no
+   * time limit, and nobody else holds the abort, as in eager mode).
    */
   private callBody(): unknown {
     const handler = this.task.handler as (...args: unknown[]) => unknown;
-    if (this.options.abort === undefined && this.timeLimitMs() === undefined) return handler(...this.request.args);
-    return this.guardBody(Promise.resolve().then(() => handler(...this.request.args)));
+    const args = this.request.args;
+    if (this.options.abort === undefined && this.timeLimitMs() === undefined) return handler(...args);
+    return this.guardBody(() => handler(...args));
   }
 
   private timeLimitMs(): number | undefined {
@@ -157,7 +157,7 @@ class Attempt {
    * `terminate`): then the body gets the grace period to stop on its abort signal,
    * after which it is abandoned and the attempt fails with the abort's reason.
    */
-  private guardBody(body: Promise<unknown>): Promise<unknown> {
+  private guardBody(body: () => unknown): Promise<unknown> {
     const limitMs = this.timeLimitMs();
     const graceMs = this.options.timeLimitGraceMs ?? DEFAULT_TIME_LIMIT_GRACE_MS;
     const abort = this.abort;
@@ -176,11 +176,17 @@ class Attempt {
       if (limitMs !== undefined && !abort.aborted) {
         limitTimer = setTimeout(() => this.abort.abort(new TimeLimitExceededError(this.task.name, this.request.id, limitMs)), limitMs);
       }
-      body.then(
-        (value) => settle(() => resolve(value)),
-        // A body that fails once aborted failed because of the abort.
-        (error: unknown) => settle(() => reject(abort.aborted ? abort.reason : error)),
-      );
+      // A body that fails once aborted failed because of the abort.
+      const failed = (error: unknown) => settle(() => reject(abort.aborted ? abort.reason : error));
+      let returned: unknown;
+      try {
+        returned = body();
+      } catch (error) {
+        failed(error);
+        return;
+      }
+      if (isPromiseLike(returned)) returned.then((value) => settle(() => resolve(value)), failed);
+      else settle(() => resolve(returned));
     });
   }
 
