@@ -144,11 +144,11 @@ export class BullmqExecutor implements CanvasExecutor {
     if (this.redis.status !== 'ready') await requireReady(this.redis, this.options);
     const writing = Date.now();
     try {
-      await this.queues.get(call.queue).add(name, encodeTaskMessage(call), {
-        ...taskJobOptions(this.retention, call.options.priority, attemptBudget(this.options.registry?.get(name))),
-        jobId: call.taskId,
-        delay: call.delayMs > 0 ? call.delayMs : undefined,
-      });
+      // Set after, not spread: V8 builds a spread followed by more properties far more slowly.
+      const jobOptions = taskJobOptions(this.retention, call.options.priority, attemptBudget(this.options.registry?.get(name)));
+      jobOptions.jobId = call.taskId;
+      if (call.delayMs > 0) jobOptions.delay = call.delayMs;
+      await this.queues.get(call.queue).add(name, encodeTaskMessage(call), jobOptions);
     } catch (error) {
       if (this.redis.status === 'ready' && !isConnectionError(error)) throw error;
       const reason = `the connection was lost while publishing task ${name} (${call.taskId}) after ${Date.now() - writing} ms: ${(error as Error).message}`;
