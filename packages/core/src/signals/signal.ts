@@ -1,9 +1,9 @@
 import { assertJson } from '../serialization/json-guard';
 import { failedResponse, runReceivers, type Connection, type Receiver, type SignalEventOf, type SignalResponse } from './receiver-run';
-
-export type { Receiver, SignalEventOf, SignalResponse } from './receiver-run';
 import { notifyClusterInterestChange, type ClusterInterest } from './cluster-hub';
 import type { RemoteReceiver, RemoteSignalEventOf } from './remote-event';
+
+export type { Receiver, SignalEventOf, SignalResponse } from './receiver-run';
 
 /**
  * Where a signal's sends are heard: `'process'`, this process only (Celery's
@@ -53,7 +53,7 @@ export interface AnySignal {
   readonly name: string;
 }
 
-
+/** What `dispatch` returns when no receiver is connected; `send` answers it with a shared promise. */
 const NO_RECEIVERS: readonly never[] = Object.freeze([]);
 const NO_RESPONSES: Promise<readonly never[]> = Promise.resolve(NO_RECEIVERS);
 
