@@ -9,7 +9,7 @@ export { backoffDelay, DEFAULT_RETRY_BACKOFF } from './tasks/retry-backoff';
 export { retryDelay, retriesLeft, reportedError } from './tasks/retry-policy';
 export type { RetryPolicyOptions, UnrecoverableCheck } from './tasks/retry-policy';
 export { assertJson, assertJsonArgs } from './serialization/json-guard';
-export { preparePublish, checkPublishOptions } from './publish/prepare-publish';
+export { preparePublish, draftPublish, completePublish, checkPublishOptions } from './publish/prepare-publish';
 export type { PreparedPublish } from './publish/prepare-publish';
 export { traceAttempt } from './tracer/trace-attempt';
 export { AttemptAbort } from './tracer/attempt-abort';

@@ -47,9 +47,13 @@ export class ControlListener {
     this.synced = this.subscriber.status === 'ready';
   }
 
-  /** Whether a task is revoked: from memory, or from Redis while the subscriber reconnects. */
-  async isRevoked(taskId: string): Promise<boolean> {
-    if (!this.synced) return (await this.commands.zscore(tasksKeys.revoked(this.prefix), taskId)) !== null;
+  /**
+   * Whether a task is revoked: from memory, or from Redis while the subscriber
+   * reconnects. The answer is a boolean when memory has it, a promise only when
+   * Redis must be asked, so the usual check costs no promise.
+   */
+  isRevoked(taskId: string): boolean | Promise<boolean> {
+    if (!this.synced) return this.commands.zscore(tasksKeys.revoked(this.prefix), taskId).then((score) => score !== null);
     const until = this.revoked.get(taskId);
     return until !== undefined && until > Date.now();
   }

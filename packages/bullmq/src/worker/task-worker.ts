@@ -209,7 +209,10 @@ export class TaskWorker {
       timeLimitMs: data.timeLimitMs,
     };
     readCanvasIds(request);
-    if (firstTake) await taskReceived.send(task.name, { taskId, args: request.args, request });
+    if (firstTake) {
+      const received = taskReceived.notify(task.name, { taskId, args: request.args, request });
+      if (received) await received;
+    }
     // An expired task is refused below without taking a start slot.
     const park = task.options.rateLimit && !isExpired(data.expiresAt) ? await this.rateLimiter!.admit(task.name, taskId, task.options.rateLimit) : 0;
     if (park > 0) {
@@ -220,10 +223,21 @@ export class TaskWorker {
     this.activity.received(request);
     let state: TaskState | undefined;
     try {
-      await this.refuseRevokedOrExpired(task, request, data);
-      const outcome = await this.deadline.race(() => this.attempt(task, request, data));
+      const expired = isExpired(request.expiresAt);
+      // Asked of memory as a rule; awaited only when Redis had to be asked.
+      const revoked = expired || this.control!.isRevoked(request.id);
+      if (typeof revoked === 'boolean' ? revoked : await revoked) await this.refuse(task, request, data, expired);
+      const abort = new AttemptAbort();
+      const untrack = this.control!.track(taskId, abort);
+      let outcome: AttemptOutcome | typeof LEFT_FOR_ANOTHER_WORKER;
+      try {
+        outcome = await this.deadline.race(() => this.attempt(task, request, data, abort));
+      } finally {
+        untrack();
+      }
       if (outcome === LEFT_FOR_ANOTHER_WORKER) return this.leave(job, token);
       state = outcome.state;
+      if (outcome.state === TaskState.SUCCESS) return outcome.result;
       if (outcome.state === TaskState.REVOKED) await this.canvas.failed(data, request, outcome.error);
       return await this.record(job, data, outcome);
     } finally {
@@ -231,10 +245,8 @@ export class TaskWorker {
     }
   }
 
-  private async refuseRevokedOrExpired(task: TaskDefinition, request: TaskRequest, data: TaskJobData): Promise<void> {
-    const expired = isExpired(request.expiresAt);
-    const revoked = !expired && (await this.control!.isRevoked(request.id));
-    if (!expired && !revoked) return;
+  /** Refuses a task that expired or was revoked while it waited: `task_revoked`, and a final failure. */
+  private async refuse(task: TaskDefinition, request: TaskRequest, data: TaskJobData, expired: boolean): Promise<never> {
     const reason = expired ? 'expired' : 'revoked';
     await taskRevoked.send(task.name, { taskId: request.id, terminated: false, expired, reason });
     const error = new TaskRevokedError(request.id, reason);
@@ -242,16 +254,11 @@ export class TaskWorker {
     throw new FinalFailure(error);
   }
 
-  private async attempt(task: TaskDefinition, request: TaskRequest, data: TaskJobData): Promise<AttemptOutcome> {
-    const abort = new AttemptAbort();
-    const untrack = this.control!.track(request.id, abort);
+  /** Starts one traced attempt; the caller tracks its abort for revokes with `terminate`. */
+  private attempt(task: TaskDefinition, request: TaskRequest, data: TaskJobData, abort: AttemptAbort): Promise<AttemptOutcome> {
     this.activity.started(request.id);
-    try {
-      const options = { abort, timeLimitGraceMs: this.settings.timeLimitGraceMs, isUnrecoverable: isBullmqUnrecoverable };
-      return await this.telemetry.run(task, request, () => traceAttempt(task, request, this.canvas.addHooks(options, data, request)));
-    } finally {
-      untrack();
-    }
+    const options = { abort, timeLimitGraceMs: this.settings.timeLimitGraceMs, isUnrecoverable: isBullmqUnrecoverable };
+    return this.telemetry.run(task, request, () => traceAttempt(task, request, this.canvas.addHooks(options, data, request)));
   }
 
   /** Turns an attempt's outcome into what BullMQ records: a result, a retry or a final failure. */

@@ -5,19 +5,22 @@ import { runEagerCanvas } from '../canvas/eager-canvas';
 import { readCanvasIds } from '../canvas/canvas-ids';
 import { Signature } from '../canvas/signature';
 import { ChordError, TaskFailedError, TaskTimeoutError, UnknownTaskError } from '../errors';
-import { preparePublish, type PreparedPublish } from '../publish/prepare-publish';
+import { completePublish, draftPublish, type PreparedPublish } from '../publish/prepare-publish';
 import type { JsonValue } from '../serialization/json-value';
-import { afterTaskPublish, taskReceived, taskUnknown } from '../signals/builtins';
+import { afterTaskPublish, beforeTaskPublish, taskReceived, taskUnknown } from '../signals/builtins';
 import { traceAttempt, type AttemptOptions } from '../tracer/trace-attempt';
 import type { AsyncResult, GetResultOptions, RevokeOptions, RevokeOutcome } from '../tasks/async-result';
 import type { PublishOptions, TaskRequest } from '../tasks/task-message';
 import type { TaskRegistry } from '../tasks/task-registry';
 import { TaskState } from '../tasks/task-state';
 
-type EagerRecord =
-  | { state: typeof TaskState.PENDING | typeof TaskState.STARTED | typeof TaskState.RETRY }
-  | { state: typeof TaskState.SUCCESS; result: JsonValue }
-  | { state: typeof TaskState.FAILURE; error: Error; name: string };
+/** What the executor knows of one task, updated in place as it goes: `result` once SUCCESS, `error` and `name` once FAILURE. */
+interface EagerRecord {
+  state: TaskState;
+  result?: JsonValue;
+  error?: Error;
+  name?: string;
+}
 
 const DEFAULT_KEEP_RESULTS = 10_000;
 
@@ -44,6 +47,13 @@ export interface EagerPublished {
  */
 export class EagerExecutor implements CanvasExecutor {
   private readonly records = new Map<string, EagerRecord>();
+  /**
+   * Ids in the order they were first recorded, from `orderStart` on: the oldest is
+   * dropped past `keepResults`. (Taking the Map's first key instead would walk the
+   * holes its deletions leave at the front, on every call.)
+   */
+  private order: string[] = [];
+  private orderStart = 0;
   /** Chains, groups and chords run inline; every task they name must be registered here. */
   readonly canvas: Canvas;
 
@@ -66,9 +76,19 @@ export class EagerExecutor implements CanvasExecutor {
 
   async applyAsync(name: string, args: readonly unknown[] = [], options: PublishOptions = {}): Promise<AsyncResult> {
     if (options.link !== undefined || options.linkError !== undefined) return this.canvas.run(new Signature(name, args, options)) as Promise<AsyncResult>;
-    const published = await this.publishOnly(name, args, options);
-    await published.run();
-    return this.result(published.taskId);
+    // publishOnly() then run(), without their two promises: a call awaits only what a receiver made pending.
+    const draft = draftPublish(name, args, options, this.registry);
+    if (draft.pending) await draft.pending;
+    const call = completePublish(draft);
+    // A fresh id is new; only one the caller chose may already be here.
+    if (options.taskId !== undefined && this.records.has(call.taskId)) return this.result(call.taskId);
+    const record = this.published(call);
+    // Args nobody saw at publish can go to the body as they are: it still gets the only copy.
+    const seen = beforeTaskPublish.isHeard(name) || afterTaskPublish.isHeard(name);
+    const after = afterTaskPublish.notify(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
+    if (after) await after;
+    await this.execute(call, record, undefined, undefined, seen ? undefined : call.args);
+    return this.result(call.taskId);
   }
 
   /**
@@ -77,14 +97,37 @@ export class EagerExecutor implements CanvasExecutor {
    * The eager canvas runs its tasks in the order a worker would.
    */
   async publishOnly(name: string, args: readonly unknown[], options: PublishOptions): Promise<EagerPublished> {
-    const call = await preparePublish(name, args, options, this.registry);
+    const draft = draftPublish(name, args, options, this.registry);
+    if (draft.pending) await draft.pending;
+    const call = completePublish(draft);
     // The same id twice does not run twice, as with the BullMQ executor.
     if (this.records.has(call.taskId)) return { taskId: call.taskId, run: async () => undefined };
-    this.records.set(call.taskId, { state: TaskState.PENDING });
-    // Maps keep insertion order: the first key is the oldest task.
-    if (this.records.size > this.keepResults) this.records.delete(this.records.keys().next().value!);
-    await afterTaskPublish.send(name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
-    return { taskId: call.taskId, run: (hooks, joinedArgs) => this.execute(call, hooks, joinedArgs) };
+    const record = this.published(call);
+    const after = afterTaskPublish.notify(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
+    if (after) await after;
+    return { taskId: call.taskId, run: (hooks, joinedArgs) => this.execute(call, record, hooks, joinedArgs) };
+  }
+
+  /** Records a new call as pending, dropping the oldest record past `keepResults`. */
+  private published(call: PreparedPublish): EagerRecord {
+    const record = this.add(call.taskId);
+    if (this.records.size > this.keepResults) this.dropOldest();
+    return record;
+  }
+
+  private add(taskId: string): EagerRecord {
+    const record: EagerRecord = { state: TaskState.PENDING, result: undefined, error: undefined, name: undefined };
+    this.records.set(taskId, record);
+    this.order.push(taskId);
+    return record;
+  }
+
+  private dropOldest(): void {
+    this.records.delete(this.order[this.orderStart++]!);
+    if (this.orderStart >= 1024 && this.orderStart * 2 >= this.order.length) {
+      this.order = this.order.slice(this.orderStart);
+      this.orderStart = 0;
+    }
   }
 
   /** Runs a canvas inline; see `Canvas`. */
@@ -94,7 +137,10 @@ export class EagerExecutor implements CanvasExecutor {
 
   /** @internal A canvas task that will never run, recorded as failed with the error that stopped it. */
   recordFailure(taskId: string, name: string, error: Error): void {
-    this.records.set(taskId, { state: TaskState.FAILURE, error, name });
+    const record = this.records.get(taskId) ?? this.add(taskId);
+    record.state = TaskState.FAILURE;
+    record.error = error;
+    record.name = name;
   }
 
   result(taskId: string): AsyncResult {
@@ -108,14 +154,26 @@ export class EagerExecutor implements CanvasExecutor {
 
   async close(): Promise<void> {
     this.records.clear();
+    this.order = [];
+    this.orderStart = 0;
   }
 
-  private async execute(call: PreparedPublish, hooks: EagerHooks = {}, joinedArgs?: readonly unknown[]): Promise<void> {
+  /** Runs a published call; `unseenArgs`: its args, when nobody but the body will ever see them (no copy needed). */
+  private async execute(
+    call: PreparedPublish,
+    record: EagerRecord,
+    hooks: EagerHooks = {},
+    joinedArgs?: readonly unknown[],
+    unseenArgs?: readonly JsonValue[],
+  ): Promise<void> {
     const task = this.registry.get(call.name);
     if (!task) {
       const error = new UnknownTaskError(call.name, call.taskId);
-      await taskUnknown.send(call.name, { taskId: call.taskId, name: call.name, error });
-      this.records.set(call.taskId, { state: TaskState.FAILURE, error, name: call.name });
+      const unknown = taskUnknown.notify(call.name, { taskId: call.taskId, name: call.name, error });
+      if (unknown) await unknown;
+      record.state = TaskState.FAILURE;
+      record.error = error;
+      record.name = call.name;
       return;
     }
     let headers = call.headers;
@@ -123,7 +181,8 @@ export class EagerExecutor implements CanvasExecutor {
       const request: TaskRequest = {
         id: call.taskId,
         name: call.name,
-        args: JSON.parse(JSON.stringify(joinedArgs ?? call.args)) as JsonValue[],
+        // The body gets its own copy, as a worker parses one from Redis.
+        args: retries === 0 && unseenArgs ? unseenArgs : (JSON.parse(joinedArgs ? JSON.stringify(joinedArgs) : call.argsJson) as JsonValue[]),
         headers,
         queue: call.queue,
         retries,
@@ -132,20 +191,22 @@ export class EagerExecutor implements CanvasExecutor {
         timeLimitMs: call.timeLimitMs,
       };
       readCanvasIds(request);
-      await taskReceived.send(call.name, { taskId: call.taskId, args: request.args, request });
-      this.records.set(call.taskId, { state: TaskState.STARTED });
+      const received = taskReceived.notify(call.name, { taskId: call.taskId, args: request.args, request });
+      if (received) await received;
+      record.state = TaskState.STARTED;
       const outcome = await traceAttempt(task, request, hooks);
       if (outcome.state === TaskState.RETRY) {
-        this.records.set(call.taskId, { state: TaskState.RETRY });
+        record.state = TaskState.RETRY;
         headers = outcome.headers;
         continue;
       }
-      this.records.set(
-        call.taskId,
-        outcome.state === TaskState.SUCCESS
-          ? { state: TaskState.SUCCESS, result: JSON.parse(JSON.stringify(outcome.result)) as JsonValue }
-          : { state: TaskState.FAILURE, error: outcome.error, name: call.name },
-      );
+      if (outcome.state === TaskState.SUCCESS) {
+        record.result = copyJson(outcome.result);
+      } else {
+        record.error = outcome.error;
+        record.name = call.name;
+      }
+      record.state = outcome.state === TaskState.SUCCESS ? TaskState.SUCCESS : TaskState.FAILURE;
       return;
     }
   }
@@ -165,9 +226,10 @@ class EagerResult implements AsyncResult {
     const record = this.record();
     if (record?.state === TaskState.SUCCESS) return record.result;
     if (record?.state === TaskState.FAILURE) {
+      const error = record.error!;
       // A canvas task that never ran reads with the error of the task that stopped it.
-      if (record.error instanceof ChordError || record.error instanceof TaskFailedError) throw record.error;
-      throw new TaskFailedError(record.error.name, record.error.message, { taskId: this.id, taskName: record.name, remoteStack: record.error.stack });
+      if (error instanceof ChordError || error instanceof TaskFailedError) throw error;
+      throw new TaskFailedError(error.name, error.message, { taskId: this.id, taskName: record.name!, remoteStack: error.stack });
     }
     // Eager tasks finish inside the call, so an id still unsettled here never will be.
     throw new TaskTimeoutError(this.id, options.timeoutMs ?? 0);
@@ -176,4 +238,9 @@ class EagerResult implements AsyncResult {
   async revoke(_options?: RevokeOptions): Promise<RevokeOutcome> {
     return { taskId: this.id, revoked: false, terminated: false, previousState: await this.state() };
   }
+}
+
+/** A copy of a result, as reading it from Redis gives; a primitive is its own copy. */
+function copyJson(value: JsonValue): JsonValue {
+  return value !== null && typeof value === 'object' ? (JSON.parse(JSON.stringify(value)) as JsonValue) : value;
 }

@@ -3,22 +3,80 @@ import { CORE_DEFAULTS } from '../defaults';
 /** What a guarded promise settles with once its deadline passed first. */
 export const TIMED_OUT: unique symbol = Symbol('timed out');
 
-interface Watch {
-  readonly deadline: number;
-  readonly expire: () => void;
+/** The deadline of a watch started since the clock was last read. */
+const UNSTAMPED = Number.POSITIVE_INFINITY;
+
+/**
+ * Something with a deadline under watch: a node of the watchdog's list while
+ * watched. The thing waiting is the node itself, so a watch allocates nothing.
+ * Its fields belong to the watchdog; start them as {@link unwatched} gives them.
+ */
+export interface Watched {
+  watchPrev: Watched | undefined;
+  watchNext: Watched | undefined;
+  /** Epoch ms; {@link UNSTAMPED} until the watchdog reads the clock for it. */
+  deadline: number;
+  watchTimeoutMs: number;
+  watched: boolean;
+  /** Called once the deadline passed before the watch was stopped. */
+  expire(): void;
+}
+
+/** A {@link Watched} that calls a function. */
+class ExpireCall implements Watched {
+  watchPrev: Watched | undefined = undefined;
+  watchNext: Watched | undefined = undefined;
+  deadline = UNSTAMPED;
+  watchTimeoutMs = 0;
+  watched = false;
+
+  constructor(readonly expire: () => void) {}
 }
 
 /**
  * The one process-wide timer behind every receiver and hook deadline: a send stays
  * cheap (no timer per call, nothing at all for receivers that return no promise),
  * and one timeout armed for the earliest deadline expires every watch that is due.
+ * Watches sit in a linked list, so starting and stopping one costs no hashing, and
+ * the clock is read once per turn of the event loop for every watch started in it
+ * (at its check phase), not once per watch: a deadline counts from at most the end
+ * of the turn the watch started in, never from before it started.
  */
 class ReceiverWatchdog {
   /** Default deadline of one receiver or hook. */
   timeoutMs: number = CORE_DEFAULTS.receiverTimeoutMs;
-  private readonly watches = new Set<Watch>();
+  private head: Watched | undefined;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
+  private stampPending = false;
+  private readonly stamp = (): void => this.stampNew();
+
+  /** Calls `node.expire()` once `timeoutMs` passed, unless {@link stop} is called first. */
+  start(node: Watched, timeoutMs: number = this.timeoutMs): void {
+    node.deadline = UNSTAMPED;
+    node.watchTimeoutMs = timeoutMs;
+    node.watched = true;
+    // New watches go first, so the unstamped ones are always the head of the list.
+    node.watchPrev = undefined;
+    node.watchNext = this.head;
+    if (this.head) this.head.watchPrev = node;
+    this.head = node;
+    if (!this.stampPending) {
+      this.stampPending = true;
+      setImmediate(this.stamp).unref();
+    }
+  }
+
+  /** Stops watching `node`; returns `false` when its deadline had already expired it. */
+  stop(node: Watched): boolean {
+    if (!node.watched) return false;
+    node.watched = false;
+    const { watchPrev: prev, watchNext: next } = node;
+    if (prev) prev.watchNext = next;
+    else this.head = next;
+    if (next) next.watchPrev = prev;
+    return true;
+  }
 
   /**
    * Settles with `pending`'s outcome, or with {@link TIMED_OUT} once `timeoutMs`
@@ -26,20 +84,29 @@ class ReceiverWatchdog {
    */
   guard<Value>(pending: PromiseLike<Value>, timeoutMs: number = this.timeoutMs): Promise<Value | typeof TIMED_OUT> {
     return new Promise((resolve, reject) => {
-      const watch: Watch = { deadline: Date.now() + timeoutMs, expire: () => resolve(TIMED_OUT) };
-      this.watches.add(watch);
-      if (watch.deadline < this.timerAt) this.arm(watch.deadline);
+      const watch = new ExpireCall(() => resolve(TIMED_OUT));
+      this.start(watch, timeoutMs);
       pending.then(
         (value) => {
-          this.watches.delete(watch);
-          resolve(value);
+          if (this.stop(watch)) resolve(value);
         },
         (error: unknown) => {
-          this.watches.delete(watch);
-          reject(error);
+          if (this.stop(watch)) reject(error);
         },
       );
     });
+  }
+
+  /** Gives every watch started since the last stamp its deadline, and arms the timer for the earliest. */
+  private stampNew(): void {
+    this.stampPending = false;
+    const now = Date.now();
+    let earliest = Number.POSITIVE_INFINITY;
+    for (let node = this.head; node && node.deadline === UNSTAMPED; node = node.watchNext) {
+      node.deadline = now + node.watchTimeoutMs;
+      if (node.deadline < earliest) earliest = node.deadline;
+    }
+    if (earliest < this.timerAt) this.arm(earliest);
   }
 
   private arm(at: number): void {
@@ -55,15 +122,14 @@ class ReceiverWatchdog {
     this.timerAt = Number.POSITIVE_INFINITY;
     const now = Date.now();
     let next = Number.POSITIVE_INFINITY;
-    for (const watch of this.watches) {
-      if (watch.deadline <= now) {
-        this.watches.delete(watch);
-        watch.expire();
-      } else if (watch.deadline < next) {
-        next = watch.deadline;
-      }
+    const expired: Watched[] = [];
+    for (let watch = this.head; watch; watch = watch.watchNext) {
+      if (watch.deadline <= now) expired.push(watch);
+      else if (watch.deadline < next) next = watch.deadline;
     }
+    for (const watch of expired) this.stop(watch);
     if (next !== Number.POSITIVE_INFINITY) this.arm(next);
+    for (const watch of expired) watch.expire();
   }
 }
 

@@ -1,10 +1,9 @@
-import { ReceiverTimeoutError } from '../errors/receiver-timeout.error';
-import { tasksLogger } from '../logging/logger';
 import { assertJson } from '../serialization/json-guard';
-import { receiverWatchdog, TIMED_OUT } from './receiver-watchdog';
-import { toError } from '../utils/to-error';
+import { failedResponse, runReceivers, type Connection, type Receiver, type SignalEventOf, type SignalResponse } from './receiver-run';
 import { notifyClusterInterestChange, type ClusterInterest } from './cluster-hub';
 import type { RemoteReceiver, RemoteSignalEventOf } from './remote-event';
+
+export type { Receiver, SignalEventOf, SignalResponse } from './receiver-run';
 
 /**
  * Where a signal's sends are heard: `'process'`, this process only (Celery's
@@ -17,21 +16,6 @@ export type SignalScope = 'process' | 'cluster';
  * bridge carries sends to other processes. Must not throw.
  */
 export type SignalTap = (signal: Signal<object>, sender: string, payload: object) => void;
-
-/** What every receiver gets: the payload, plus the signal's name and the sender. */
-export type SignalEventOf<Payload extends object, Name extends string = string> = Payload & {
-  /** Name of the signal that was sent. */
-  readonly signal: Name;
-  /** Who sent it; for task signals the task name, for worker signals the worker's name. */
-  readonly sender: string;
-};
-
-/**
- * A function connected to a signal. It may return a promise: `send` awaits it.
- * (Connected with `scope: 'cluster'`, a receiver is a {@link RemoteReceiver}: it gets a
- * `RemoteSignalEventOf<Payload>`, and `connect` is typed accordingly.)
- */
-export type Receiver<Payload extends object> = (event: SignalEventOf<Payload>) => unknown;
 
 /**
  * The receiver `connect` takes for a scope: a {@link Receiver} of this process's sends,
@@ -64,23 +48,14 @@ export interface DisconnectOptions {
   dispatchUid?: string;
 }
 
-/** One receiver's outcome in the array `send` resolves to. */
-export type SignalResponse<Payload extends object> =
-  | { readonly receiver: Receiver<Payload>; readonly value: unknown }
-  | { readonly receiver: Receiver<Payload>; readonly error: Error };
-
 /** A signal of any payload, as seen by code that only needs its name (every `Signal<P>` is one). */
 export interface AnySignal {
   readonly name: string;
 }
 
-interface Connection<Payload extends object> {
-  readonly receiver: Receiver<Payload>;
-  readonly sender: string | undefined;
-  readonly dispatchUid: string | undefined;
-}
-
-const NO_RESPONSES: Promise<readonly never[]> = Promise.resolve(Object.freeze([]));
+/** What `dispatch` returns when no receiver is connected; `send` answers it with a shared promise. */
+const NO_RECEIVERS: readonly never[] = Object.freeze([]);
+const NO_RESPONSES: Promise<readonly never[]> = Promise.resolve(NO_RECEIVERS);
 
 /**
  * A named event that receivers connect to, as Celery's `Signal`, with typed payloads.
@@ -168,6 +143,11 @@ export class Signal<Payload extends object = object> {
     return this.connections.some((c) => c.sender === undefined || c.sender === sender);
   }
 
+  /** @internal Whether a send from `sender` would reach anything: a receiver of this process, or a tap. */
+  isHeard(sender: string): boolean {
+    return this.taps.length !== 0 || this.hasListeners(sender);
+  }
+
   /**
    * Sends the signal: runs every receiver for `sender` in connection order, awaiting
    * each (up to `receiverTimeoutMs`, after which its response is a
@@ -187,81 +167,38 @@ export class Signal<Payload extends object = object> {
         return Promise.reject(error);
       }
     }
+    const outcome = this.dispatch(sender, payload, timeoutMs);
+    if (outcome instanceof Promise) return outcome;
+    return outcome === NO_RECEIVERS ? NO_RESPONSES : Promise.resolve(outcome);
+  }
+
+  /**
+   * @internal {@link send} for the library's own signals, where nobody reads the
+   * responses: returns a promise only when a receiver returned one, so a signal
+   * whose receivers are all synchronous (or that has none) costs its sender no
+   * promise and no microtask. Receivers run exactly as `send` runs them.
+   */
+  notify(sender: string, payload: Payload): Promise<unknown> | undefined {
+    if (this.scope === 'cluster') assertJson(payload, 'payload');
+    const outcome = this.dispatch(sender, payload, undefined);
+    return outcome instanceof Promise ? outcome : undefined;
+  }
+
+  /** Runs the receivers; returns their responses when all were synchronous, else a promise of them. */
+  private dispatch(
+    sender: string,
+    payload: Payload,
+    timeoutMs: number | undefined,
+  ): readonly SignalResponse<Payload>[] | Promise<readonly SignalResponse<Payload>[]> {
     const taps = this.taps;
     if (taps.length !== 0) for (let i = 0; i < taps.length; i++) taps[i]!(this as unknown as Signal<object>, sender, payload);
     const connections = this.connections;
-    if (connections.length === 0) return NO_RESPONSES;
+    if (connections.length === 0) return NO_RECEIVERS;
     // Object.assign rather than spread: V8 spreads an object of unknown shape far more slowly.
     const event: { signal?: string; sender?: string } = Object.assign({}, payload);
     event.signal = this.name;
     event.sender = sender;
-    const responses: SignalResponse<Payload>[] = [];
-    // Stays synchronous until a receiver returns a promise, so sync receivers
-    // cost no microtask each.
-    for (let i = 0; i < connections.length; i++) {
-      const pending = this.invoke(connections[i]!, event as SignalEventOf<Payload>, responses);
-      if (pending) return this.sendRest(connections, i, pending, event as SignalEventOf<Payload>, responses, timeoutMs);
-    }
-    return Promise.resolve(responses);
-  }
-
-  private async sendRest(
-    connections: readonly Connection<Payload>[],
-    index: number,
-    pending: PromiseLike<unknown>,
-    event: SignalEventOf<Payload>,
-    responses: SignalResponse<Payload>[],
-    timeoutMs: number | undefined,
-  ): Promise<readonly SignalResponse<Payload>[]> {
-    await this.settle(connections[index]!.receiver, pending, responses, timeoutMs);
-    for (let i = index + 1; i < connections.length; i++) {
-      const next = this.invoke(connections[i]!, event, responses);
-      if (next) await this.settle(connections[i]!.receiver, next, responses, timeoutMs);
-    }
-    return responses;
-  }
-
-  /** Runs one receiver if it is for this sender; records a sync outcome, returns a pending one. */
-  private invoke(
-    { receiver, sender }: Connection<Payload>,
-    event: SignalEventOf<Payload>,
-    responses: SignalResponse<Payload>[],
-  ): PromiseLike<unknown> | undefined {
-    if (sender !== undefined && sender !== event.sender) return undefined;
-    let value: unknown;
-    try {
-      value = receiver(event);
-    } catch (thrown) {
-      responses.push(this.failed(receiver, thrown));
-      return undefined;
-    }
-    if (isPromiseLike(value)) return value;
-    responses.push({ receiver, value });
-    return undefined;
-  }
-
-  private async settle(receiver: Receiver<Payload>, pending: PromiseLike<unknown>, responses: SignalResponse<Payload>[], timeoutMs: number | undefined): Promise<void> {
-    try {
-      const value = await receiverWatchdog.guard(pending, timeoutMs);
-      if (value === TIMED_OUT) {
-        const error = new ReceiverTimeoutError(`signal ${this.name}`, receiver.name || '<anonymous>', timeoutMs ?? receiverWatchdog.timeoutMs);
-        tasksLogger().error(error.message);
-        responses.push({ receiver, error });
-        return;
-      }
-      responses.push({ receiver, value });
-    } catch (thrown) {
-      responses.push(this.failed(receiver, thrown));
-    }
-  }
-
-  private failed(receiver: Receiver<Payload>, thrown: unknown): SignalResponse<Payload> {
-    const error = toError(thrown);
-    tasksLogger().error(
-      `Receiver ${receiver.name || '<anonymous>'} of signal ${this.name} failed: ${error.message}`,
-      error.stack,
-    );
-    return { receiver, error };
+    return runReceivers(this.name, connections, event as SignalEventOf<Payload>, timeoutMs);
   }
 
   /**
@@ -276,7 +213,7 @@ export class Signal<Payload extends object = object> {
       try {
         await (receiver as unknown as RemoteReceiver<Payload>)(event);
       } catch (thrown) {
-        this.failed(receiver, thrown);
+        failedResponse(this.name, receiver, thrown);
       }
     }
   }
@@ -307,8 +244,4 @@ export class Signal<Payload extends object = object> {
     if (removedRemote || (removedLocal && this.scope === 'cluster')) notifyClusterInterestChange();
     return true;
   }
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }

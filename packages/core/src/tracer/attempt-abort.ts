@@ -10,7 +10,8 @@
  */
 export class AttemptAbort {
   private controller: AbortController | undefined;
-  private readonly listeners = new Set<() => void>();
+  /** Made on the first `onAbort`: most attempts never need one. */
+  private listeners: Set<() => void> | undefined;
   private abortReason: unknown;
   private isAborted = false;
 
@@ -38,8 +39,9 @@ export class AttemptAbort {
     this.isAborted = true;
     this.abortReason = reason;
     this.controller?.abort(reason);
-    for (const listener of this.listeners) listener();
-    this.listeners.clear();
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (listeners) for (const listener of listeners) listener();
   }
 
   /** Calls `listener` when aborted (at once if already); returns the function that removes it. */
@@ -48,7 +50,8 @@ export class AttemptAbort {
       listener();
       return () => undefined;
     }
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    const listeners = (this.listeners ??= new Set());
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 }

@@ -95,35 +95,51 @@ class Attempt {
   }
 
   async run(): Promise<AttemptOutcome> {
-    await taskPrerun.send(this.sender, { taskId: this.taskId, args: this.args, context: this.context });
+    // Signals are awaited only when a receiver returned a promise, hooks only when
+    // the class has them: a task without either costs this function one promise.
+    const prerun = taskPrerun.notify(this.sender, { taskId: this.taskId, args: this.args, context: this.context });
+    if (prerun) await prerun;
     const started = performance.now();
     let result: JsonValue;
     try {
-      result = await this.runBody();
+      const beforeStart = this.task.hooks?.beforeStart;
+      if (beforeStart) await this.beforeStart(beforeStart.bind(this.task.hooks));
+      const returned = this.callBody();
+      result = checkResult(isPromiseLike(returned) ? await returned : returned);
       if (this.options.beforeSuccess) await this.options.beforeSuccess(result);
     } catch (thrown) {
       return this.failed(toError(thrown));
     }
     const runtimeMs = performance.now() - started;
-    const onSuccess = this.hook('onSuccess', (hooks) => hooks.onSuccess?.(result, this.context));
-    if (onSuccess) await onSuccess;
-    await taskSuccess.send(this.sender, { taskId: this.taskId, args: this.args, result, runtimeMs });
-    const afterReturn = this.hook('afterReturn', (hooks) => hooks.afterReturn?.(TaskState.SUCCESS, result, this.context));
-    if (afterReturn) await afterReturn;
-    await taskPostrun.send(this.sender, { taskId: this.taskId, args: this.args, retval: result, state: TaskState.SUCCESS });
+    const hooks = this.task.hooks;
+    if (hooks) {
+      const onSuccess = this.hook('onSuccess', () => hooks.onSuccess?.(result, this.context));
+      if (onSuccess) await onSuccess;
+    }
+    const success = taskSuccess.notify(this.sender, { taskId: this.taskId, args: this.args, result, runtimeMs });
+    if (success) await success;
+    if (hooks) {
+      const afterReturn = this.hook('afterReturn', () => hooks.afterReturn?.(TaskState.SUCCESS, result, this.context));
+      if (afterReturn) await afterReturn;
+    }
+    const postrun = taskPostrun.notify(this.sender, { taskId: this.taskId, args: this.args, retval: result, state: TaskState.SUCCESS });
+    if (postrun) await postrun;
     return { state: TaskState.SUCCESS, result };
   }
 
-  private async runBody(): Promise<JsonValue> {
-    const hooks = this.task.hooks;
-    if (hooks?.beforeStart) await this.beforeStart(hooks.beforeStart.bind(hooks));
-    const body = Promise.resolve().then(() => (this.task.handler as (...args: unknown[]) => unknown)(...this.request.args));
-    const result = await this.guardBody(body);
-    // A body that returns nothing (a `void` task) succeeds with null, as Celery's None.
-    if (result === undefined) return null;
-    // A result that would not survive JSON fails the attempt, as Celery's EncodeError.
-    assertJson(result, 'result');
-    return result;
+  /**
+   * Calls the body: under {@link guardBody}, unless nothing can stop it early (no
+   * time limit, and nobody else holds the abort, as in eager mode).
+   */
+  private callBody(): unknown {
+    const handler = this.task.handler as (...args: unknown[]) => unknown;
+    const args = this.request.args;
+    if (this.options.abort === undefined && this.timeLimitMs() === undefined) return handler(...args);
+    return this.guardBody(() => handler(...args));
+  }
+
+  private timeLimitMs(): number | undefined {
+    return this.request.timeLimitMs ?? this.task.options.timeLimitMs;
   }
 
   /** `beforeStart` fails the attempt when it throws; one that does not settle in time is logged and left behind. */
@@ -141,8 +157,8 @@ class Attempt {
    * `terminate`): then the body gets the grace period to stop on its abort signal,
    * after which it is abandoned and the attempt fails with the abort's reason.
    */
-  private guardBody(body: Promise<unknown>): Promise<unknown> {
-    const limitMs = this.request.timeLimitMs ?? this.task.options.timeLimitMs;
+  private guardBody(body: () => unknown): Promise<unknown> {
+    const limitMs = this.timeLimitMs();
     const graceMs = this.options.timeLimitGraceMs ?? DEFAULT_TIME_LIMIT_GRACE_MS;
     const abort = this.abort;
     return new Promise((resolve, reject) => {
@@ -160,11 +176,17 @@ class Attempt {
       if (limitMs !== undefined && !abort.aborted) {
         limitTimer = setTimeout(() => this.abort.abort(new TimeLimitExceededError(this.task.name, this.request.id, limitMs)), limitMs);
       }
-      body.then(
-        (value) => settle(() => resolve(value)),
-        // A body that fails once aborted failed because of the abort.
-        (error: unknown) => settle(() => reject(abort.aborted ? abort.reason : error)),
-      );
+      // A body that fails once aborted failed because of the abort.
+      const failed = (error: unknown) => settle(() => reject(abort.aborted ? abort.reason : error));
+      let returned: unknown;
+      try {
+        returned = body();
+      } catch (error) {
+        failed(error);
+        return;
+      }
+      if (isPromiseLike(returned)) returned.then((value) => settle(() => resolve(value)), failed);
+      else settle(() => resolve(returned));
     });
   }
 
@@ -231,6 +253,14 @@ class Attempt {
       await taskInternalError.send(this.sender, { taskId: this.taskId, args: this.args, error });
     }
   }
+}
+
+/** A body's result: `undefined` (a `void` task) is null, as Celery's None; anything else must survive JSON. */
+function checkResult(result: unknown): JsonValue {
+  if (result === undefined) return null;
+  // A result that would not survive JSON fails the attempt, as Celery's EncodeError.
+  assertJson(result, 'result');
+  return result;
 }
 
 /** The class whose hook it is (`BillingTasks`), else where the task was defined. */

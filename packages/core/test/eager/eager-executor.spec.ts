@@ -1,7 +1,7 @@
 import { TaskContext } from '../../src/context/task-context';
 import { EagerExecutor } from '../../src/eager/eager-executor';
 import { SerializationError, TaskFailedError, TaskTimeoutError, UnknownTaskError } from '../../src/errors';
-import { beforeTaskPublish } from '../../src/signals';
+import { afterTaskPublish, beforeTaskPublish } from '../../src/signals';
 import { TaskRegistry } from '../../src/tasks/task-registry';
 import { TaskState } from '../../src/tasks/task-state';
 import { useEagerFixtures } from '../support/eager-fixture';
@@ -126,6 +126,20 @@ describe('EagerExecutor', () => {
     expect(await results[2]!.get()).toBe(3);
   });
 
+  it('keeps exactly the latest keepResults over many tasks, oldest dropped first', async () => {
+    const registry = new TaskRegistry();
+    const name = uniqueTaskName('eager.kept_many');
+    registry.register((n: number) => n, { name });
+    const executor = new EagerExecutor(registry, 3);
+
+    const results = [];
+    for (let n = 0; n < 2_500; n++) results.push(await executor.delay(name, n));
+
+    expect(await Promise.all(results.slice(-4).map((result) => result.state()))).toEqual([TaskState.PENDING, TaskState.SUCCESS, TaskState.SUCCESS, TaskState.SUCCESS]);
+    expect(await results[2_499]!.get()).toBe(2_499);
+    expect(await results[0]!.state()).toBe(TaskState.PENDING);
+  });
+
   it('runs the same task again under a new id', async () => {
     let runs = 0;
     const f = fixture(() => ++runs);
@@ -184,6 +198,24 @@ describe('EagerExecutor', () => {
 
     expect(argument).toEqual({ tags: ['x'] });
     expect(shared).toEqual({ tags: ['a'] });
+  });
+
+  it('gives the body its own arguments when a publish receiver saw them: neither side sees the other change them', async () => {
+    const seenAtPublish: { tags: string[] }[] = [];
+    const f = fixture((input: { tags: string[] }) => {
+      input.tags.push('changed by the task');
+      return input.tags;
+    });
+    cleanups.push(afterTaskPublish.connect((event) => {
+      const [input] = event.args as [{ tags: string[] }];
+      seenAtPublish.push(input);
+      input.tags.push('changed by a receiver');
+    }, { sender: f.name }));
+
+    const result = await f.executor.delay(f.name, { tags: ['x'] });
+
+    expect(await result.get()).toEqual(['x', 'changed by the task']);
+    expect(seenAtPublish).toEqual([{ tags: ['x', 'changed by a receiver'] }]);
   });
 
   it('forgets its results on close()', async () => {

@@ -5,6 +5,7 @@ import { defineSignal } from '../../src/signals/define-signal';
 import { setReceiverTimeout } from '../../src/signals/receiver-watchdog';
 import { useEagerFixtures } from '../support/eager-fixture';
 import { PUBLISH } from '../support/trace-recorder';
+import { deferred } from '../support/deferred';
 import { captureLogger } from './capture-logger';
 
 const never = () => new Promise<never>(() => undefined);
@@ -47,6 +48,25 @@ describe('receiver deadline', () => {
     offs.push(signal.connect(async (event) => event.n * 2));
     expect(await signal.send('test', { n: 21 })).toMatchObject([{ value: 42 }]);
     expect(logs.errors).toEqual([]);
+  });
+
+  it('sends in flight together each keep their own deadline: the stuck one times out, the others settle, and later sends are watched again', async () => {
+    const signal = defineSignal<{ n: number }>(`deadline_many_${Date.now()}`);
+    const slow = deferred<string>();
+    offs.push(signal.connect(async function byNumber(event) {
+      if (event.n === 1) return never();
+      if (event.n === 2) return slow.promise;
+      return event.n;
+    }));
+
+    const stuck = signal.send('test', { n: 1 });
+    const late = signal.send('test', { n: 2 });
+    const quick = await signal.send('test', { n: 3 });
+    expect(quick).toMatchObject([{ value: 3 }]);
+    slow.resolve('late but in time');
+    expect(await late).toMatchObject([{ value: 'late but in time' }]);
+    expect(await stuck).toMatchObject([{ error: expect.any(ReceiverTimeoutError) }]);
+    expect(await signal.send('test', { n: 1 })).toMatchObject([{ error: expect.any(ReceiverTimeoutError) }]);
   });
 
   it('sendWithin gives each receiver the deadline of the call', async () => {

@@ -1,0 +1,151 @@
+import { ReceiverTimeoutError } from '../errors/receiver-timeout.error';
+import { tasksLogger } from '../logging/logger';
+import { toError } from '../utils/to-error';
+import { receiverWatchdog, type Watched } from './receiver-watchdog';
+
+/** What every receiver gets: the payload, plus the signal's name and the sender. */
+export type SignalEventOf<Payload extends object, Name extends string = string> = Payload & {
+  /** Name of the signal that was sent. */
+  readonly signal: Name;
+  /** Who sent it; for task signals the task name, for worker signals the worker's name. */
+  readonly sender: string;
+};
+
+/**
+ * A function connected to a signal. It may return a promise: `send` awaits it.
+ * (Connected with `scope: 'cluster'`, a receiver is a {@link RemoteReceiver}: it gets a
+ * `RemoteSignalEventOf<Payload>`, and `connect` is typed accordingly.)
+ */
+export type Receiver<Payload extends object> = (event: SignalEventOf<Payload>) => unknown;
+
+/** One receiver's outcome in the array `send` resolves to. */
+export type SignalResponse<Payload extends object> =
+  | { readonly receiver: Receiver<Payload>; readonly value: unknown }
+  | { readonly receiver: Receiver<Payload>; readonly error: Error };
+
+/** One receiver as connected: for every sender, or for one. */
+export interface Connection<Payload extends object> {
+  readonly receiver: Receiver<Payload>;
+  readonly sender: string | undefined;
+  readonly dispatchUid: string | undefined;
+}
+
+/**
+ * Runs a send's receivers in order: synchronously while they return no promise,
+ * so sync receivers cost no microtask; from the first promise on, through
+ * {@link ReceiverRun}. Returns the responses, or a promise of them.
+ */
+export function runReceivers<Payload extends object>(
+  signalName: string,
+  connections: readonly Connection<Payload>[],
+  event: SignalEventOf<Payload>,
+  timeoutMs: number | undefined,
+): SignalResponse<Payload>[] | Promise<readonly SignalResponse<Payload>[]> {
+  const responses: SignalResponse<Payload>[] = [];
+  for (let i = 0; i < connections.length; i++) {
+    const pending = invoke(signalName, connections[i]!, event, responses);
+    if (pending) return new ReceiverRun(signalName, connections, i, pending, event, responses, timeoutMs).done;
+  }
+  return responses;
+}
+
+/** The response of a receiver that threw or rejected, logged. */
+export function failedResponse<Payload extends object>(signalName: string, receiver: Receiver<Payload>, thrown: unknown): SignalResponse<Payload> {
+  const error = toError(thrown);
+  tasksLogger().error(`Receiver ${receiver.name || '<anonymous>'} of signal ${signalName} failed: ${error.message}`, error.stack);
+  return { receiver, error };
+}
+
+/** Runs one receiver if it is for this sender; records a sync outcome, returns a pending one. */
+function invoke<Payload extends object>(
+  signalName: string,
+  { receiver, sender }: Connection<Payload>,
+  event: SignalEventOf<Payload>,
+  responses: SignalResponse<Payload>[],
+): PromiseLike<unknown> | undefined {
+  if (sender !== undefined && sender !== event.sender) return undefined;
+  let value: unknown;
+  try {
+    value = receiver(event);
+  } catch (thrown) {
+    responses.push(failedResponse(signalName, receiver, thrown));
+    return undefined;
+  }
+  if (value instanceof Promise || isPromiseLike(value)) return value as PromiseLike<unknown>;
+  responses.push({ receiver, value });
+  return undefined;
+}
+
+/**
+ * The rest of a send once a receiver returned a promise: awaits each pending
+ * receiver up to its deadline (one watch of the process-wide watchdog, no timer),
+ * then runs the next. Driven by callbacks made once per send rather than by
+ * `await`, so each async receiver costs one reaction on its own promise.
+ */
+class ReceiverRun<Payload extends object> implements Watched {
+  readonly done: Promise<readonly SignalResponse<Payload>[]>;
+  watchPrev: Watched | undefined = undefined;
+  watchNext: Watched | undefined = undefined;
+  deadline = 0;
+  watchTimeoutMs = 0;
+  watched = false;
+  private resolve!: (responses: readonly SignalResponse<Payload>[]) => void;
+
+  constructor(
+    private readonly signalName: string,
+    private readonly connections: readonly Connection<Payload>[],
+    private index: number,
+    pending: PromiseLike<unknown>,
+    private readonly event: SignalEventOf<Payload>,
+    private readonly responses: SignalResponse<Payload>[],
+    private readonly timeoutMs: number | undefined,
+  ) {
+    this.done = new Promise((resolve) => {
+      this.resolve = resolve;
+    });
+    this.await(pending);
+  }
+
+  /** The receiver's deadline passed: its response is a timeout, and the send goes on without it. */
+  expire(): void {
+    const receiver = this.connections[this.index]!.receiver;
+    const error = new ReceiverTimeoutError(`signal ${this.signalName}`, receiver.name || '<anonymous>', this.timeoutMs ?? receiverWatchdog.timeoutMs);
+    tasksLogger().error(error.message);
+    this.responses.push({ receiver, error });
+    this.next();
+  }
+
+  private readonly settled = (value: unknown): void => {
+    if (!receiverWatchdog.stop(this)) return;
+    this.responses.push({ receiver: this.connections[this.index]!.receiver, value });
+    this.next();
+  };
+
+  private readonly failed = (thrown: unknown): void => {
+    if (!receiverWatchdog.stop(this)) return;
+    this.responses.push(failedResponse(this.signalName, this.connections[this.index]!.receiver, thrown));
+    this.next();
+  };
+
+  private await(pending: PromiseLike<unknown>): void {
+    receiverWatchdog.start(this, this.timeoutMs);
+    pending.then(this.settled, this.failed);
+  }
+
+  private next(): void {
+    const { connections, responses } = this;
+    for (this.index++; this.index < connections.length; this.index++) {
+      const pending = invoke(this.signalName, connections[this.index]!, this.event, responses);
+      if (pending) {
+        this.await(pending);
+        return;
+      }
+    }
+    this.resolve(responses);
+  }
+}
+
+/** Whether `value` is a promise or another thenable. */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+}
