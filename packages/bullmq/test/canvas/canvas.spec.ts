@@ -247,6 +247,13 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
       expect(published).toBe(0);
     });
 
+    it('refuses an unknown publish option of a signature by its name, as applyAsync does', async () => {
+      const typo = executor.canvas.signature('c.add', [1, 2], { delay: 10 } as never);
+      await expect(executor.canvas.group([typo]).delay()).rejects.toMatchObject({ name: 'InvalidPublishOptionsError', option: 'delay' });
+      await expect(executor.canvas.chain(typo, s('c.mul', 2)).delay()).rejects.toMatchObject({ name: 'InvalidPublishOptionsError', option: 'delay' });
+      expect(published).toBe(0);
+    });
+
     it('refuses, by path, the nestings it does not run: a group ending a chain, a group or chord in a chord header, a group as a chord callback', async () => {
       const { canvas } = executor;
       const endsInGroup = await canvas.chain(s('c.add', 1, 1), canvas.group([s('c.mul', 2), s('c.mul', 3)])).delay().catch((e: unknown) => e);
