@@ -13,8 +13,6 @@ import { EventReader } from '../events/event-reader';
 import { settlesWithin } from '../utils/settles-within';
 import { BATCH_FIELD, encodeEventWith, EVENT_FIELD, type TaskEvent } from '../events/task-event';
 
-/** Most events in one stream entry; a batch this big is written without waiting for the write before it. */
-const MAX_BATCH = 1000;
 /** Default cap of the event stream (entries; trimmed approximately, as Redis does cheaply). */
 export const DEFAULT_EVENTS_MAX_LENGTH = 10_000;
 /** A listener entry lives this long unless refreshed; refreshed every third of it. */
@@ -73,10 +71,8 @@ export class ClusterNode {
   private readonly timer: NodeJS.Timeout;
   private readonly stopWatching: () => void;
   private publishErrorLogged = false;
-  /** Events sent while a write was on its way, written together once it is answered. */
+  /** Events sent in this turn of the event loop, written together once it ends. */
   private batch: string[] = [];
-  /** Event writes sent and not answered yet. */
-  private writing = 0;
   private closed = false;
   private encodedOrigin: { name: string; json: string } | undefined;
 
@@ -178,10 +174,8 @@ export class ClusterNode {
       return;
     }
     this.seq++;
-    // Written at once when no write is on its way; otherwise gathered until it is answered, and
-    // written as one entry: a lone send is not held back, and a busy worker writes one command
-    // for many events (a full batch goes at once, so a stalled Redis does not grow it unbounded).
-    if (this.batch.push(json) >= MAX_BATCH || this.writing === 0) this.flush();
+    // One entry per turn of the event loop: a busy worker writes one command for many events.
+    if (this.batch.push(json) === 1) setImmediate(() => this.flush());
   }
 
   /** `origin` as JSON, encoded again only when its name changed. */
@@ -195,24 +189,14 @@ export class ClusterNode {
     if (batch.length === 0) return;
     this.batch = [];
     const [field, value] = batch.length === 1 ? [EVENT_FIELD, batch[0]!] : [BATCH_FIELD, `[${batch.join(',')}]`];
-    this.writing++;
     this.commands.xadd(this.key, 'MAXLEN', '~', this.maxLength, '*', field, value).then(
-      () => {
-        this.publishErrorLogged = false;
-        this.written();
-      },
+      () => (this.publishErrorLogged = false),
       (thrown: unknown) => {
-        this.written();
         if (this.publishErrorLogged) return;
         this.publishErrorLogged = true;
         tasksLogger().warn(`Events of ${this.prefix}: could not publish (${toError(thrown).message}); events are lost until Redis answers again.`);
       },
     );
-  }
-
-  /** A write was answered: what was gathered meanwhile goes now. */
-  private written(): void {
-    if (--this.writing === 0 && this.batch.length > 0) this.flush();
   }
 
   /**
