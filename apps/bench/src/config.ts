@@ -26,6 +26,8 @@ export interface BenchConfig {
   scheduleRounds: number;
   /** Chains timed per side and round by `chain-10-latency` (the row is their median). */
   canvasChains: number;
+  /** Groups published per side and round by `group-1000` (the row is their median). */
+  canvasGroups: number;
   /** Rounds of the canvas scenarios (a chord of 1,000 is slow to run twice per round). */
   canvasRounds: number;
 }
@@ -45,6 +47,7 @@ const QUICK: BenchConfig = {
   scheduleDurationMs: 3_000,
   scheduleRounds: 1,
   canvasChains: 3,
+  canvasGroups: 1,
   canvasRounds: 1,
 };
 
@@ -63,6 +66,7 @@ const FULL: BenchConfig = {
   scheduleDurationMs: 20_000,
   scheduleRounds: 2,
   canvasChains: 30,
+  canvasGroups: 5,
   canvasRounds: 5,
 };
 

@@ -51,8 +51,10 @@ export class CanvasWriter {
     const { root } = plan;
     const lone = root.kind === 'task' || (root.kind === 'group' && root.members.every((member) => member.kind === 'task'));
     // A plain group's members are lone tasks; every other canvas keeps step records.
-    if (!lone) await writeStepRecords(this.redis, this.prefix, planTasks(root).map(stepRef), retention.failedSeconds);
-    await this.publish(root, undefined, undefined, retention);
+    // They are sent first on the connection the tasks are written on, so Redis has them
+    // before any task, without waiting for their reply before the tasks are written.
+    const records = lone ? undefined : writeStepRecords(this.redis, this.prefix, planTasks(root).map(stepRef), retention.failedSeconds);
+    await Promise.all([records, this.publish(root, undefined, undefined, retention)]);
   }
 
   /** Publishes `node` with `prepend` before its arguments; `next` is published after it succeeds. */
@@ -149,12 +151,17 @@ export class CanvasWriter {
     const args = prepend && !task.immutable ? [...prepend, ...task.args] : task.args;
     // Each canvas task gets its `publish <task>` span, and its trace context in its headers.
     const call = await this.telemetry.publish(task.name, publishOptionsOf(task), (options) => preparePublish(task.name, args, options, this.registry));
-    const canvas: CanvasJobInfo = { ...info };
-    if (task.link) canvas.link = task.link;
-    if (task.linkError) canvas.linkError = task.linkError;
     const data: CanvasJobData = encodeTaskMessage(call);
-    if (Object.keys(canvas).some((key) => key !== 'retention')) data.canvas = canvas;
-    const opts: JobsOptions = { ...taskJobOptions(retention, call.options.priority, attemptBudget(this.registry?.get(task.name))), jobId: call.taskId, delay: call.delayMs > 0 ? call.delayMs : undefined };
+    // A task with nothing to do after it (a plain group's member) carries no canvas part.
+    if (task.link || task.linkError || carriesSteps(info)) {
+      const canvas: CanvasJobInfo = Object.assign({}, info);
+      if (task.link) canvas.link = task.link;
+      if (task.linkError) canvas.linkError = task.linkError;
+      data.canvas = canvas;
+    }
+    const opts: JobsOptions = taskJobOptions(retention, call.options.priority, attemptBudget(this.registry?.get(task.name)));
+    opts.jobId = call.taskId;
+    if (call.delayMs > 0) opts.delay = call.delayMs;
     return { call, data, opts };
   }
 
@@ -176,6 +183,12 @@ export class CanvasWriter {
     return this.flows;
   }
 
+}
+
+/** Whether `info` says more than how long results are kept. */
+function carriesSteps(info: CanvasJobInfo): boolean {
+  for (const key in info) if (key !== 'retention') return true;
+  return false;
 }
 
 /** The steps after a chain step, followed by what comes after the chain. */

@@ -13,7 +13,7 @@ import { parseBusMessage, parseNodeReply, type BusMessage, type ControlCommand, 
 import { EventInterests, parseListenerEntry } from '../events/event-interests';
 import { EventReader } from '../events/event-reader';
 import { settlesWithin } from '../utils/settles-within';
-import { BATCH_FIELD, encodeEvent, EVENT_FIELD, type TaskEvent } from '../events/task-event';
+import { BATCH_FIELD, encodeEventWith, EVENT_FIELD, type TaskEvent } from '../events/task-event';
 
 /** Default cap of the event stream (entries; trimmed approximately, as Redis does cheaply). */
 export const DEFAULT_EVENTS_MAX_LENGTH = 10_000;
@@ -60,6 +60,8 @@ export class ClusterNode {
   private readonly maxLength: number;
   private seq = 0;
   private interests = new EventInterests();
+  /** What this process's cluster receivers hear: an event none of them wants is not delivered. */
+  private heard = new EventInterests(localClusterInterests());
   private readonly taps = new Map<string, () => void>();
   private readonly ownEntries = new Map<string, ClusterInterest[]>();
   private readonly workers = new Set<ControlledWorker>();
@@ -74,6 +76,7 @@ export class ClusterNode {
   /** Events sent in this turn of the event loop, written together once it ends. */
   private batch: string[] = [];
   private closed = false;
+  private encodedOrigin: { name: string; json: string } | undefined;
 
   private constructor(
     private readonly options: BullmqConnectionOptions,
@@ -97,7 +100,10 @@ export class ClusterNode {
     );
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), LISTENER_TTL_MS / 3);
     this.timer.unref();
-    this.stopWatching = onClusterInterestChange(() => this.syncReceivers());
+    this.stopWatching = onClusterInterestChange(() => {
+      this.heard = new EventInterests(localClusterInterests());
+      return this.syncReceivers();
+    });
   }
 
   /** The node of this Redis and prefix, opened on first use; give it back with {@link release}. */
@@ -175,7 +181,7 @@ export class ClusterNode {
   publish(signal: string, sender: string, payload: object): void {
     let json: string;
     try {
-      json = encodeEvent({ signal, type: null, sender, origin: this.origin, timestamp: Date.now(), seq: this.seq + 1, payload: toRemotePayload(payload) });
+      json = encodeEventWith(this.origin, this.originJson(), signal, sender, Date.now(), this.seq + 1, toRemotePayload(payload));
     } catch (thrown) {
       tasksLogger().warn(`Events of ${this.prefix}: ${signal} from ${sender} can not travel (${toError(thrown).message}); not published.`);
       return;
@@ -183,6 +189,12 @@ export class ClusterNode {
     this.seq++;
     // One entry per turn of the event loop: a busy worker writes one command for many events.
     if (this.batch.push(json) === 1) setImmediate(() => this.flush());
+  }
+
+  /** `origin` as JSON, encoded again only when its name changed. */
+  private originJson(): string {
+    if (this.encodedOrigin?.name !== this.origin.name) this.encodedOrigin = { name: this.origin.name, json: JSON.stringify(this.origin) };
+    return this.encodedOrigin.json;
   }
 
   private flush(): void {
@@ -363,6 +375,7 @@ export class ClusterNode {
   }
 
   private deliver(event: TaskEvent): Promise<void> | undefined {
+    if (!this.heard.wants(event.signal, event.sender)) return undefined;
     const signal = findSignal(event.signal);
     if (!signal) return undefined;
     const fromThisProcess = event.origin.pid === this.origin.pid && event.origin.hostname === this.origin.hostname;

@@ -114,7 +114,9 @@ export class EventReader {
           this.stats.events++;
           this.lastEvent = event.id;
           try {
-            await this.handle(event);
+            // Most events need no wait (nobody here wants them): a turn of the loop is spared.
+            const handled = this.handle(event);
+            if (handled instanceof Promise) await handled;
           } catch (thrown) {
             const error = toError(thrown);
             tasksLogger().error(`${this.describe}: handling event ${event.id} failed: ${error.message}`, error.stack);

@@ -184,9 +184,14 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
         list.push(event.state ? `${signal.name}(${event.state})` : signal.name);
       }),
     );
+    // c.flaky publishes c.show before its own task_success (as Celery does), so c.show may end first: wait for c.flaky's end too.
+    const flakyEnded = new Promise<void>((resolve) => {
+      const off: () => boolean = builtinSignals.task_postrun.connect(({ state }) => void (state === TaskState.SUCCESS && (off(), resolve())), { sender: 'c.flaky' });
+    });
     try {
       const last = await executor.canvas.chain(s('c.add', 1, 1), s('c.flaky'), s('c.show')).delay();
       await expect(last.get(WAIT)).resolves.toBe('=3');
+      await flakyEnded;
     } finally {
       offs.forEach((off) => off());
     }
@@ -244,6 +249,13 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
         .delay()
         .catch((e: unknown) => e);
       expect(nested).toMatchObject({ path: 'chord.header[1].args[1]' });
+      expect(published).toBe(0);
+    });
+
+    it('refuses an unknown publish option of a signature by its name, as applyAsync does', async () => {
+      const typo = executor.canvas.signature('c.add', [1, 2], { delay: 10 } as never);
+      await expect(executor.canvas.group([typo]).delay()).rejects.toMatchObject({ name: 'InvalidPublishOptionsError', option: 'delay' });
+      await expect(executor.canvas.chain(typo, s('c.mul', 2)).delay()).rejects.toMatchObject({ name: 'InvalidPublishOptionsError', option: 'delay' });
       expect(published).toBe(0);
     });
 

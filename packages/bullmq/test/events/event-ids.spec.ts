@@ -1,5 +1,5 @@
 import { entryBefore } from '../../src/events/event-reader';
-import { decodeEntry, encodeEvent, splitEventId, type EventRecord } from '../../src/events/task-event';
+import { decodeEntry, encodeEvent, encodeEventWith, splitEventId, type EventRecord } from '../../src/events/task-event';
 
 const record = (seq: number): EventRecord => ({
   signal: 'task_success', type: null, sender: 't', origin: { name: 'w', hostname: 'h', pid: 1, id: 'x' }, timestamp: 1, seq, payload: { taskId: `t${seq}` },
@@ -29,5 +29,28 @@ describe('event ids and stream entries', () => {
     const error = new TypeError('bad');
     const [event] = decodeEntry('2-0', ['e', encodeEvent({ ...record(1), signal: 'task_postrun', payload: { retval: error } })]);
     expect(event!.payload).toEqual({ retval: { name: 'TypeError', message: 'bad', stack: error.stack } });
+  });
+
+  it('writes the same JSON through the sender\'s encoding as through encodeEvent, whatever the payload holds', () => {
+    const origin = { name: 'w@h:1', hostname: 'h', pid: 1, id: 'x' };
+    const fromToJson = new Error('from toJSON');
+    const deep: Record<string, unknown> = {};
+    let level = deep;
+    for (let i = 0; i < 40; i++) level = (level.next = {}) as Record<string, unknown>;
+    level.error = new RangeError('deep');
+    const payloads: Record<string, unknown>[] = [
+      { taskId: 't1', args: [1, 'two', { three: [3] }], result: null, runtimeMs: 0.5 },
+      { taskId: 't2', args: [], retval: { nested: [new TypeError('inside')] }, state: 'FAILURE' },
+      { taskId: 't3', when: new Date(5), custom: { toJSON: () => ({ as: fromToJson }) }, left: undefined },
+      { chain: deep },
+      { text: 'quotes " and \\ and \u2028', n: -0, big: 1e300 },
+    ];
+    for (const [i, payload] of payloads.entries()) {
+      const record: EventRecord = { signal: 'order "paid"', type: null, sender: 'billing\n', origin, timestamp: 1700000000000 + i, seq: i + 1, payload };
+      expect(encodeEventWith(origin, JSON.stringify(origin), record.signal, record.sender, record.timestamp, record.seq, payload)).toBe(encodeEvent(record));
+    }
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(() => encodeEventWith(origin, JSON.stringify(origin), 's', 'x', 1, 1, circular)).toThrow(/circular/i);
   });
 });

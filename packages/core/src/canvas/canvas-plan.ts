@@ -112,14 +112,17 @@ export function lastTaskId(node: PlannedNode): string | undefined {
 
 /** Publish options of a planned task, as `applyAsync` takes them. */
 export function publishOptionsOf(task: PlannedTask): PublishOptions {
-  const { eta, expires, ...rest } = task.options;
-  return {
-    ...rest,
-    headers: { ...task.options.headers },
-    taskId: task.id,
-    ...(eta !== undefined && { eta: new Date(eta) }),
-    ...(expires !== undefined && { expires: new Date(expires) }),
-  };
+  // A loop rather than a rest pattern and spreads: this runs for every task of a canvas.
+  const planned = task.options as unknown as Record<string, unknown>;
+  const options: Record<string, unknown> = {};
+  for (const key of Object.keys(planned)) {
+    if (key !== 'eta' && key !== 'expires') options[key] = planned[key];
+  }
+  options.headers = Object.assign({}, task.options.headers);
+  options.taskId = task.id;
+  if (task.options.eta !== undefined) options.eta = new Date(task.options.eta);
+  if (task.options.expires !== undefined) options.expires = new Date(task.options.expires);
+  return options as PublishOptions;
 }
 
 class Planner {
@@ -151,7 +154,7 @@ class Planner {
     }
     if (!Array.isArray(args)) throw new InvalidCanvasError(`${path}.args`, 'arguments must be an array');
     args.forEach((arg, i) => assertJson(arg, `${path}.args[${i}]`));
-    const { taskId, link, linkError, eta, expires, headers, ...options } = signature.options;
+    const { taskId, link, linkError, eta, expires, headers } = signature.options;
     const queue = checkPublishOptions(name, signature.options, registered?.options.queue);
     if (headers !== undefined) assertJson(headers, `${path}.options.headers`);
     const id = taskId ?? randomUUID();
@@ -164,13 +167,7 @@ class Planner {
       name,
       args: JSON.parse(JSON.stringify(args)) as JsonValue[],
       immutable: immutable === true,
-      options: {
-        ...dropUndefined(options),
-        queue,
-        headers: { ...headers },
-        ...(eta !== undefined && { eta: eta.getTime() }),
-        ...(expires !== undefined && { expires: expires.getTime() }),
-      },
+      options: plannedOptions(signature.options, queue, headers, eta, expires),
     };
     if (link !== undefined) planned.link = this.links(link, `${path}.link`);
     if (linkError !== undefined) planned.linkError = this.links(linkError, `${path}.linkError`);
@@ -245,7 +242,9 @@ function annotate(node: PlannedNode, ids: Ids): void {
       headers.rootId = ids.rootId;
       if (ids.parentId !== undefined) headers.parentId = ids.parentId;
       if (ids.groupId !== undefined) headers.groupId = ids.groupId;
-      for (const link of [...(node.link ?? []), ...(node.linkError ?? [])]) annotate(link, { rootId: ids.rootId, parentId: node.id });
+      if (node.link || node.linkError) {
+        for (const link of [...(node.link ?? []), ...(node.linkError ?? [])]) annotate(link, { rootId: ids.rootId, parentId: node.id });
+      }
       return;
     }
     case 'chain': {
@@ -256,9 +255,12 @@ function annotate(node: PlannedNode, ids: Ids): void {
       }
       return;
     }
-    case 'group':
-      node.members.forEach((member) => annotate(member, { ...ids, groupId: node.id }));
+    case 'group': {
+      // One object for every member: annotating reads the ids, never changes them.
+      const inGroup: Ids = { ...ids, groupId: node.id };
+      for (const member of node.members) annotate(member, inGroup);
       return;
+    }
     case 'chord':
       annotate(node.header, ids);
       annotate(node.body, { rootId: ids.rootId, groupId: ids.groupId });
@@ -267,13 +269,35 @@ function annotate(node: PlannedNode, ids: Ids): void {
 }
 
 function firstTaskId(node: PlannedNode): string {
-  return planTasks(node)[0]!.id;
+  switch (node.kind) {
+    case 'task':
+      return node.id;
+    case 'chain':
+      return firstTaskId(node.steps[0]!);
+    case 'group':
+      return firstTaskId(node.members[0]!);
+    case 'chord':
+      return firstTaskId(node.header);
+  }
 }
 
 function isLinkList(links: LinkedTask | readonly LinkedTask[]): links is readonly LinkedTask[] {
   return Array.isArray(links);
 }
 
-function dropUndefined<Value extends object>(value: Value): Value {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Value;
+/** Keys of a signature's options that a plan keeps elsewhere, or converts. */
+const SET_APART: ReadonlySet<string> = new Set(['taskId', 'link', 'linkError', 'eta', 'expires', 'headers']);
+
+/** A signature's options as a plan keeps them: defined ones only, dates as epoch ms. */
+function plannedOptions(given: PublishOptions, queue: string, headers: TaskHeaders | undefined, eta: Date | undefined, expires: Date | undefined): PlannedOptions {
+  const source = given as Record<string, unknown>;
+  const options: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) {
+    if (!SET_APART.has(key) && source[key] !== undefined) options[key] = source[key];
+  }
+  options.queue = queue;
+  options.headers = Object.assign({}, headers);
+  if (eta !== undefined) options.eta = eta.getTime();
+  if (expires !== undefined) options.expires = expires.getTime();
+  return options as unknown as PlannedOptions;
 }
