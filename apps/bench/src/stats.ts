@@ -18,3 +18,20 @@ export function percentile(values: readonly number[], p: number): number {
 export function significant(value: number, digits = 4): number {
   return Number.isFinite(value) && value !== 0 ? Number(value.toPrecision(digits)) : value;
 }
+
+/**
+ * Items per second while `remaining()` falls from 90% to 10% of `total`, read every
+ * `pollMs`: a drain's rate without its start-up and its tail.
+ */
+export async function fallRate(remaining: () => Promise<number>, total: number, pollMs: number): Promise<number> {
+  const high = total * 0.9;
+  const low = total * 0.1;
+  let highAt: number | undefined;
+  for (;;) {
+    const left = await remaining();
+    const now = performance.now();
+    if (highAt === undefined && left <= high) highAt = now;
+    if (left <= low) return ((high - low) / (now - highAt!)) * 1000;
+    await new Promise((poll) => setTimeout(poll, pollMs));
+  }
+}

@@ -6,7 +6,7 @@ import type { BenchConfig } from '../config';
 import { Countdown, fillTasks, NOOP_TASK, noopRegistry, QUEUE, startTaskWorker } from '../fixtures';
 import { REDIS_URL, withPrefix } from '../redis';
 import { scenarioResult, type ScenarioResult } from '../scenario';
-import { percentile } from '../stats';
+import { fallRate, percentile } from '../stats';
 
 /** Debian's Python, where `apt-get install python3-celery celery python3-redis` puts Celery. */
 const PYTHON_ENV = { PATH: '/usr/bin:/bin' };
@@ -126,7 +126,7 @@ function ourProcessing(tasks: number): Promise<number> {
     const countdown = new Countdown(tasks);
     const worker = await startTaskWorker(prefix, OUR_CONCURRENCY, countdown);
     try {
-      const rate = await queueFallRate(() => redis.llen(`${prefix}:${QUEUE}:wait`), tasks);
+      const rate = await fallRate(() => redis.llen(`${prefix}:${QUEUE}:wait`), tasks, POLL_MS);
       await countdown.done;
       return rate;
     } finally {
@@ -172,16 +172,3 @@ function ourLatency(samples: number): Promise<{ p50: number; p99: number }> {
   });
 }
 
-/** Tasks per second while `remaining()` falls from 90% to 10% of `total`. */
-async function queueFallRate(remaining: () => Promise<number>, total: number): Promise<number> {
-  const high = total * 0.9;
-  const low = total * 0.1;
-  let highAt: number | undefined;
-  for (;;) {
-    const left = await remaining();
-    const now = performance.now();
-    if (highAt === undefined && left <= high) highAt = now;
-    if (left <= low) return ((high - low) / (now - highAt!)) * 1000;
-    await new Promise((poll) => setTimeout(poll, POLL_MS));
-  }
-}

@@ -7,6 +7,7 @@ import type { BenchConfig } from '../config';
 import { NOOP_TASK, noopRegistry, QUEUE } from '../fixtures';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../redis';
 import { scenarioResult, type ScenarioResult } from '../scenario';
+import { fallRate } from '../stats';
 import { SCALE_WORKER_ENV, type ScaleCommand, type ScaleReport, type ScaleWorkerSettings } from '../scale-protocol';
 
 /** Worker processes per run. */
@@ -156,7 +157,7 @@ async function measure(target: Target, processes: number, tasks: number): Promis
       Promise.all(target.queues.map((queue) => (kind === 'wait' ? client.llen(target.keyOf(queue, kind)) : client.zcard(target.keyOf(queue, kind))))).then((counts) =>
         counts.reduce((sum, n) => sum + n, 0),
       );
-    const jobsPerSecond = await fallRate(() => count('wait'), tasks);
+    const jobsPerSecond = await fallRate(() => count('wait'), tasks, POLL_MS);
     while ((await count('completed')) < tasks) await pause(POLL_MS);
     const wallSeconds = (performance.now() - started) / 1000;
     const redisAfter = await Promise.all(servers.map(({ redis }) => redisCpuSeconds(redis)));
@@ -188,20 +189,6 @@ async function fill(target: Target, tasks: number): Promise<void> {
     }
   } finally {
     await executor.close();
-  }
-}
-
-/** Tasks per second while `remaining()` falls from 90% to 10% of `total`. */
-async function fallRate(remaining: () => Promise<number>, total: number): Promise<number> {
-  const high = total * 0.9;
-  const low = total * 0.1;
-  let highAt: number | undefined;
-  for (;;) {
-    const left = await remaining();
-    const now = performance.now();
-    if (highAt === undefined && left <= high) highAt = now;
-    if (left <= low) return ((high - low) / (now - highAt!)) * 1000;
-    await pause(POLL_MS);
   }
 }
 

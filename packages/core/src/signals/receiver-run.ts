@@ -115,21 +115,26 @@ class ReceiverRun<Payload extends object> implements Watched {
     this.next();
   }
 
-  private readonly settled = (value: unknown): void => {
-    if (!receiverWatchdog.stop(this)) return;
-    this.responses.push({ receiver: this.connections[this.index]!.receiver, value });
+  /** Receiver `index` settled; ignored once its deadline moved the send on to another one. */
+  private settled(index: number, value: unknown): void {
+    if (index !== this.index || !receiverWatchdog.stop(this)) return;
+    this.responses.push({ receiver: this.connections[index]!.receiver, value });
     this.next();
-  };
+  }
 
-  private readonly failed = (thrown: unknown): void => {
-    if (!receiverWatchdog.stop(this)) return;
-    this.responses.push(failedResponse(this.signalName, this.connections[this.index]!.receiver, thrown));
+  private failed(index: number, thrown: unknown): void {
+    if (index !== this.index || !receiverWatchdog.stop(this)) return;
+    this.responses.push(failedResponse(this.signalName, this.connections[index]!.receiver, thrown));
     this.next();
-  };
+  }
 
   private await(pending: PromiseLike<unknown>): void {
+    const index = this.index;
     receiverWatchdog.start(this, this.timeoutMs);
-    pending.then(this.settled, this.failed);
+    pending.then(
+      (value) => this.settled(index, value),
+      (thrown: unknown) => this.failed(index, thrown),
+    );
   }
 
   private next(): void {

@@ -3,9 +3,6 @@ import { CORE_DEFAULTS } from '../defaults';
 /** What a guarded promise settles with once its deadline passed first. */
 export const TIMED_OUT: unique symbol = Symbol('timed out');
 
-/** The deadline of a watch started since the clock was last read. */
-const UNSTAMPED = Number.POSITIVE_INFINITY;
-
 /**
  * Something with a deadline under watch: a node of the watchdog's list while
  * watched. The thing waiting is the node itself, so a watch allocates nothing.
@@ -14,7 +11,7 @@ const UNSTAMPED = Number.POSITIVE_INFINITY;
 export interface Watched {
   watchPrev: Watched | undefined;
   watchNext: Watched | undefined;
-  /** Epoch ms; {@link UNSTAMPED} until the watchdog reads the clock for it. */
+  /** Epoch ms, set when the watch starts. */
   deadline: number;
   watchTimeoutMs: number;
   watched: boolean;
@@ -26,7 +23,7 @@ export interface Watched {
 class ExpireCall implements Watched {
   watchPrev: Watched | undefined = undefined;
   watchNext: Watched | undefined = undefined;
-  deadline = UNSTAMPED;
+  deadline = 0;
   watchTimeoutMs = 0;
   watched = false;
 
@@ -37,10 +34,8 @@ class ExpireCall implements Watched {
  * The one process-wide timer behind every receiver and hook deadline: a send stays
  * cheap (no timer per call, nothing at all for receivers that return no promise),
  * and one timeout armed for the earliest deadline expires every watch that is due.
- * Watches sit in a linked list, so starting and stopping one costs no hashing, and
- * the clock is read once per turn of the event loop for every watch started in it
- * (at its check phase), not once per watch: a deadline counts from at most the end
- * of the turn the watch started in, never from before it started.
+ * Watches sit in a linked list, so starting and stopping one costs no hashing; a
+ * deadline counts from the moment its watch starts.
  */
 class ReceiverWatchdog {
   /** Default deadline of one receiver or hook. */
@@ -48,23 +43,17 @@ class ReceiverWatchdog {
   private head: Watched | undefined;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
-  private stampPending = false;
-  private readonly stamp = (): void => this.stampNew();
 
   /** Calls `node.expire()` once `timeoutMs` passed, unless {@link stop} is called first. */
   start(node: Watched, timeoutMs: number = this.timeoutMs): void {
-    node.deadline = UNSTAMPED;
+    node.deadline = Date.now() + timeoutMs;
     node.watchTimeoutMs = timeoutMs;
     node.watched = true;
-    // New watches go first, so the unstamped ones are always the head of the list.
     node.watchPrev = undefined;
     node.watchNext = this.head;
     if (this.head) this.head.watchPrev = node;
     this.head = node;
-    if (!this.stampPending) {
-      this.stampPending = true;
-      setImmediate(this.stamp).unref();
-    }
+    if (node.deadline < this.timerAt) this.arm(node.deadline);
   }
 
   /** Stops watching `node`; returns `false` when its deadline had already expired it. */
@@ -95,18 +84,6 @@ class ReceiverWatchdog {
         },
       );
     });
-  }
-
-  /** Gives every watch started since the last stamp its deadline, and arms the timer for the earliest. */
-  private stampNew(): void {
-    this.stampPending = false;
-    const now = Date.now();
-    let earliest = Number.POSITIVE_INFINITY;
-    for (let node = this.head; node && node.deadline === UNSTAMPED; node = node.watchNext) {
-      node.deadline = now + node.watchTimeoutMs;
-      if (node.deadline < earliest) earliest = node.deadline;
-    }
-    if (earliest < this.timerAt) this.arm(earliest);
   }
 
   private arm(at: number): void {

@@ -69,6 +69,30 @@ describe('receiver deadline', () => {
     expect(await signal.send('test', { n: 1 })).toMatchObject([{ error: expect.any(ReceiverTimeoutError) }]);
   });
 
+  it('a receiver that settles after its deadline is not taken for the one after it', async () => {
+    const signal = defineSignal<{ n: number }>(`deadline_late_${Date.now()}`);
+    const late = deferred<string>();
+    const second = deferred<string>();
+    const secondStarted = deferred<void>();
+    offs.push(signal.connect(async function tooLate() {
+      return late.promise;
+    }));
+    offs.push(signal.connect(async function inTime() {
+      secondStarted.resolve();
+      return second.promise;
+    }));
+
+    const sent = signal.send('test', { n: 1 });
+    await secondStarted.promise;
+    late.resolve('after its deadline');
+    await late.promise;
+    second.resolve('in time');
+    const responses = await sent;
+    expect(responses).toHaveLength(2);
+    expect(responses[0]).toMatchObject({ error: expect.any(ReceiverTimeoutError) });
+    expect(responses[1]).toMatchObject({ value: 'in time' });
+  });
+
   it('sendWithin gives each receiver the deadline of the call', async () => {
     const signal = defineSignal<object>(`deadline_within_${Date.now()}`);
     setReceiverTimeout(60_000);
