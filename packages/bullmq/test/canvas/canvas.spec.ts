@@ -316,10 +316,11 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
 
   if (mode === 'bullmq') {
     it('revokes the steps of a chain that have not run yet when its result is revoked', async () => {
-      const last = await executor.canvas.chain(s('c.wait', 'revoke-chain'), s('c.show'), s('c.show')).delay();
+      // Connected before delay(): the worker may start the first step before delay() returns.
       const started = new Promise<void>((resolve) => {
         const off: () => boolean = builtinSignals.task_prerun.connect(() => (off(), resolve()), { sender: 'c.wait' });
       });
+      const last = await executor.canvas.chain(s('c.wait', 'revoke-chain'), s('c.show'), s('c.show')).delay();
       await started;
       const outcome = await last.revoke();
       expect(outcome).toMatchObject({ taskId: last.id, revoked: true });
