@@ -16,6 +16,7 @@ import { attemptBudget } from '../message/protocol';
 import { taskJobOptions } from '../publisher/task-job-options';
 import type { QueueSet } from '../queues/queue-set';
 import { declaredSchedules, type DeclaredSchedules } from './declared-schedules';
+import { nextRunAt } from './next-run';
 import { parseSchedule } from './parse-schedule';
 import { assertRuntimeUpsert, fingerprint, scheduleInfo, type ParsedSchedule } from './parsed-schedule';
 import { recordLastRun, ScheduleStore } from './schedule-store';
@@ -155,14 +156,21 @@ export class BullmqSchedules implements TaskSchedules {
   }
 
   /**
-   * When the schedule's pending tick is due. BullMQ keeps the time of the latest tick it
-   * wrote; once a `limit` or `endDate` is reached that tick has run and no other follows.
+   * When the schedule's next tick is due. BullMQ keeps the time of the latest tick it
+   * wrote: while that tick waits, it is the next one; while it runs (or just ran, before
+   * BullMQ writes the following one), the next is the one after it, unless the schedule's
+   * `limit` or `endDate` was reached with it.
    */
   private async pendingTick(schedule: ParsedSchedule): Promise<Date | undefined> {
     const queue = this.queues.get(schedule.queue);
     const next = await this.redis.zscore(queue.keys.repeat, schedule.id);
     if (next === null) return undefined;
     const state = await queue.getJobState(`repeat:${schedule.id}:${next}`);
-    return state === 'delayed' || state === 'waiting' || state === 'prioritized' || state === 'waiting-children' ? new Date(Number(next)) : undefined;
+    if (state === 'delayed' || state === 'waiting' || state === 'prioritized' || state === 'waiting-children') return new Date(Number(next));
+    if (schedule.limit !== undefined) {
+      const scheduler = await queue.getJobScheduler(schedule.id);
+      if (scheduler === undefined || (scheduler.iterationCount ?? 0) >= schedule.limit) return undefined;
+    }
+    return nextRunAt(schedule, new Date(Number(next) + 1));
   }
 }
