@@ -45,6 +45,9 @@ describe('schedule ticks', () => {
   let executor: BullmqExecutor;
   let worker: TaskWorker | undefined;
   const seen: TaskHeaders[] = [];
+  /** `hold.tick` runs until the test releases it, so a test can look at its schedule while a tick runs. */
+  let holding = deferred<string>();
+  let release = deferred();
 
   beforeEach(async () => {
     prefix = uniquePrefix('ticks');
@@ -59,6 +62,15 @@ describe('schedule ticks', () => {
     );
     registry.register((n: number) => n * 2, { name: 'double.tick', queue: 'math' });
     registry.register(() => 'tock', { name: 'clock.wait', queue: 'clock' });
+    holding = deferred<string>();
+    release = deferred();
+    registry.register(
+      async () => {
+        holding.resolve(String(TaskContext.current().headers.scheduledFor));
+        await release.promise;
+      },
+      { name: 'hold.tick', queue: 'hold' },
+    );
     executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix, registry });
     worker = undefined;
   });
@@ -214,6 +226,31 @@ describe('schedule ticks', () => {
     } finally {
       off();
     }
+  });
+
+  describe('while a tick runs', () => {
+    async function holdFirstTick(spec: { every: string; limit?: number }): Promise<{ info: Awaited<ReturnType<BullmqExecutor['schedules']['get']>>; scheduledFor: number }> {
+      worker = new TaskWorker({ connection: REDIS_URL, prefix, registry, queues: ['hold'] });
+      await worker.start();
+      await executor.schedules.upsert('held', { task: 'hold.tick', ...spec });
+      const scheduledFor = Date.parse(await holding.promise);
+      try {
+        return { info: await executor.schedules.get('held'), scheduledFor };
+      } finally {
+        release.resolve();
+      }
+    }
+
+    it('gives as next run the tick after the running one', async () => {
+      const { info, scheduledFor } = await holdFirstTick({ every: '1h' });
+      expect(info?.next?.getTime()).toBe(scheduledFor + 3_600_000);
+      expect((await executor.schedules.list()).find(({ id }) => id === 'held')?.next?.getTime()).toBe(scheduledFor + 3_600_000);
+    });
+
+    it('gives no next run when the running tick is the last its limit allows', async () => {
+      const { info } = await holdFirstTick({ every: '1h', limit: 1 });
+      expect(info).toMatchObject({ limit: 1, next: undefined });
+    });
   });
 
   it('runs one late tick after every worker was down, then goes on from the present: missed ticks are skipped', async () => {
