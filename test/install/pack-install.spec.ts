@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
+import { deleteKeys, REDIS_URL, uniquePrefix } from '../../packages/bullmq/test/support/redis';
 
 /**
  * What a user gets from a registry: the five packages are packed with `pnpm pack`, checked
@@ -18,7 +17,6 @@ import { Redis } from 'ioredis';
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
 const PACKAGES = ['core', 'bullmq', 'nestjs', 'dashboard', 'cli'] as const;
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const APP = join(__dirname, 'app');
 
 interface Manifest {
@@ -187,7 +185,7 @@ describe('the packed packages, installed as a user installs them', () => {
     }, 60_000);
 
     it.each(kinds)('runs against Redis, with its worker in the same process (%s)', async (kind) => {
-      const prefix = `install-${randomUUID().slice(0, 8)}`;
+      const prefix = uniquePrefix('install');
       try {
         const { stdout } = await run(process.execPath, ['dist/main.js', 'redis'], { cwd: join(project, kind), env: { ...process.env, REDIS_URL, TASKS_PREFIX: prefix } });
         expect(JSON.parse(stdout)).toEqual({
@@ -208,23 +206,9 @@ describe('the packed packages, installed as a user installs them', () => {
       const bin = join(project, 'node_modules', '.bin', 'tasks');
       const { stdout } = await run(bin, ['--help'], { cwd: project });
       expect(stdout).toMatch(/Usage: tasks/);
-      const prefix = `install-${randomUUID().slice(0, 8)}`;
+      const prefix = uniquePrefix('install');
       const ping = await run(bin, ['--url', REDIS_URL, '--prefix', prefix, '--json', '--timeout', '300', 'ping'], { cwd: project }).catch((error: { code: number; stdout: string }) => error);
       expect(ping).toMatchObject({ code: 3 });
     }, 60_000);
   });
 });
-
-async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}

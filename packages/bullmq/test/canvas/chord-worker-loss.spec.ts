@@ -1,34 +1,17 @@
-import { Redis } from 'ioredis';
-import { BullmqExecutor } from '../../src';
 import { runsKey } from '../fixtures/control-tasks';
-import { WorkerProcesses } from '../control/support/worker-processes';
-import { deleteKeys, REDIS_URL, uniquePrefix } from '../support/redis';
+import { useProcessTestBed } from '../control/support/process-test-bed';
 
 const MEMBERS = 16;
 
 describe('a chord whose worker is killed while its members run', () => {
-  const processes = new WorkerProcesses();
-  const redis = new Redis(REDIS_URL);
-  let prefix: string;
-  let executor: BullmqExecutor;
-
-  beforeEach(async () => {
-    prefix = uniquePrefix('chord-loss');
-    executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix });
-  });
-  afterEach(async () => {
-    await processes.killAll();
-    await executor.close();
-    await deleteKeys(prefix);
-  });
-  afterAll(() => redis.disconnect());
+  const bed = useProcessTestBed('chord-loss');
 
   it('SIGKILL of one of two worker processes: the callback still runs exactly once, after every member', async () => {
-    const a = processes.spawn({ prefix, name: 'A' });
-    const b = processes.spawn({ prefix, name: 'B' });
+    const a = bed.processes.spawn({ prefix: bed.prefix, name: 'A' });
+    const b = bed.processes.spawn({ prefix: bed.prefix, name: 'B' });
     await Promise.all([a.waitForSignal('worker_ready'), b.waitForSignal('worker_ready')]);
 
-    const { canvas } = executor;
+    const { canvas } = bed.executor;
     const header = Array.from({ length: MEMBERS }, () => canvas.signature('control.work', [800]));
     const result = await canvas.chord(header, canvas.signature('control.collect')).delay();
     await a.waitFor(() => a.active().length > 0, 'a chord member running');
@@ -38,7 +21,7 @@ describe('a chord whose worker is killed while its members run', () => {
 
     // Every member's result reached the callback, and B finished what A was running.
     await expect(result.get({ timeoutMs: 25_000 })).resolves.toEqual({ members: MEMBERS, workers: expect.arrayContaining(['B']) });
-    const runs = await redis.hgetall(runsKey(prefix));
+    const runs = await bed.redis.hgetall(runsKey(bed.prefix));
     expect(Number(runs[result.id])).toBe(1);
     expect(killedWhileRunning.length).toBeGreaterThan(0);
     for (const id of killedWhileRunning) expect(Number(runs[id])).toBeGreaterThanOrEqual(2);

@@ -1,10 +1,10 @@
 import { TaskRegistry, TaskState, taskPostrun, workerInit, workerReady, workerShutdown, workerShuttingDown } from '@tasks/core';
-import { BullmqExecutor, TaskWorker } from '../../src';
+import { TaskWorker } from '../../src';
 import type { WorkDone } from '../fixtures/control-tasks';
 import { deferred } from '../support/harness';
-import { deleteKeys, REDIS_URL, uniquePrefix } from '../support/redis';
+import { REDIS_URL } from '../support/redis';
 import { SignalCapture } from './support/signal-capture';
-import { WorkerProcesses } from './support/worker-processes';
+import { useProcessTestBed } from './support/process-test-bed';
 
 const TASKS = 200;
 const workMs = (i: number) => 50 + ((i * 53) % 151);
@@ -12,21 +12,7 @@ const workMs = (i: number) => 50 + ((i * 53) % 151);
 const LONG_MS = 800;
 
 describe('graceful shutdown', () => {
-  const processes = new WorkerProcesses();
-  const closers: (() => Promise<unknown>)[] = [];
-  let prefix: string;
-  let executor: BullmqExecutor;
-
-  beforeEach(async () => {
-    prefix = uniquePrefix('shutdown');
-    executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix });
-  });
-  afterEach(async () => {
-    await processes.killAll();
-    for (const close of closers.splice(0).reverse()) await close();
-    await executor.close();
-    await deleteKeys(prefix);
-  });
+  const bed = useProcessTestBed('shutdown');
 
   // Within the timeout every running task finishes where it is; past it, the long ones go to the other worker.
   const sigtermCases = [
@@ -37,12 +23,12 @@ describe('graceful shutdown', () => {
   it.each(sigtermCases)(
     'SIGTERM under load, $label: worker_shutting_down then worker_shutdown, and every started task finishes or moves to the other worker',
     async ({ shutdownTimeoutMs, longEvery, how }) => {
-      const a = processes.spawn({ prefix, name: 'A', shutdownTimeoutMs });
-      const b = processes.spawn({ prefix, name: 'B' });
+      const a = bed.processes.spawn({ prefix: bed.prefix, name: 'A', shutdownTimeoutMs });
+      const b = bed.processes.spawn({ prefix: bed.prefix, name: 'B' });
       await Promise.all([a.waitForSignal('worker_ready'), b.waitForSignal('worker_ready')]);
 
       const durations = Array.from({ length: TASKS }, (_, i) => (longEvery > 0 && i % longEvery === 0 ? LONG_MS : workMs(i)));
-      const results = await Promise.all(durations.map((ms) => executor.delay('control.work', ms)));
+      const results = await Promise.all(durations.map((ms) => bed.executor.delay('control.work', ms)));
       const long = new Set(results.filter((_, i) => durations[i] === LONG_MS).map((result) => result.id));
       // Past the timeout: SIGTERM just as A starts a long task, so it is surely still running at the deadline.
       const trigger = await a.waitFor(
@@ -83,19 +69,19 @@ describe('graceful shutdown', () => {
     const ready = new SignalCapture(workerReady, 'W');
     const shuttingDown = new SignalCapture(workerShuttingDown, 'W');
     const shutdown = new SignalCapture(workerShutdown, 'W');
-    closers.push(async () => [init, ready, shuttingDown, shutdown].forEach((capture) => capture.dispose()));
-    const worker = new TaskWorker({ connection: REDIS_URL, prefix, registry, name: 'W', concurrency: 2 });
-    closers.push(() => worker.close());
+    bed.onCleanup(async () => [init, ready, shuttingDown, shutdown].forEach((capture) => capture.dispose()));
+    const worker = new TaskWorker({ connection: REDIS_URL, prefix: bed.prefix, registry, name: 'W', concurrency: 2 });
+    bed.onCleanup(() => worker.close());
 
     await worker.start();
     expect(init.events).toEqual([{ signal: 'worker_init', sender: 'W', queues: ['default'], concurrency: 2 }]);
     expect(ready.events).toEqual([{ signal: 'worker_ready', sender: 'W', queues: ['default'], concurrency: 2 }]);
 
-    const running = await executor.delay('shutdown.step');
+    const running = await bed.executor.delay('shutdown.step');
     await started.promise;
     const closing = worker.close();
     await shuttingDown.next();
-    const late = await executor.delay('shutdown.quick');
+    const late = await bed.executor.delay('shutdown.quick');
     expect(shutdown.events).toEqual([]);
     release.resolve();
     await closing;
@@ -115,12 +101,12 @@ describe('graceful shutdown', () => {
     registryB.register(() => 'B', { name: 'shutdown.slow' });
     const shutdownA = new SignalCapture(workerShutdown, 'A');
     const postrunA = new SignalCapture(taskPostrun, 'shutdown.slow');
-    closers.push(async () => (shutdownA.dispose(), postrunA.dispose()));
-    const a = new TaskWorker({ connection: REDIS_URL, prefix, registry: registryA, name: 'A', shutdownTimeoutMs: 200 });
-    closers.push(() => a.close());
+    bed.onCleanup(async () => (shutdownA.dispose(), postrunA.dispose()));
+    const a = new TaskWorker({ connection: REDIS_URL, prefix: bed.prefix, registry: registryA, name: 'A', shutdownTimeoutMs: 200 });
+    bed.onCleanup(() => a.close());
     await a.start();
 
-    const result = await executor.delay('shutdown.slow');
+    const result = await bed.executor.delay('shutdown.slow');
     await startedInA.promise;
     const closeStarted = performance.now();
     await a.close();
@@ -129,8 +115,8 @@ describe('graceful shutdown', () => {
     // Back in the queue at once, not left active until its lock lapses.
     expect(await result.state()).toBe(TaskState.PENDING);
 
-    const b = new TaskWorker({ connection: REDIS_URL, prefix, registry: registryB, name: 'B' });
-    closers.push(() => b.close());
+    const b = new TaskWorker({ connection: REDIS_URL, prefix: bed.prefix, registry: registryB, name: 'B' });
+    bed.onCleanup(() => b.close());
     await b.start();
     expect(await result.get({ timeoutMs: 5000 })).toBe('B');
 

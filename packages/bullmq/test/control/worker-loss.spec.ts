@@ -1,43 +1,29 @@
 import { taskFailure, TaskState, WorkerLostError, type AsyncResult, type CanvasResult } from '@tasks/core';
-import { Redis } from 'ioredis';
-import { BullmqExecutor, TaskWorker } from '../../src';
+import { TaskWorker } from '../../src';
+import { REDIS_URL } from '../support/redis';
 import { controlTasks, runsKey, type WorkDone } from '../fixtures/control-tasks';
-import { deleteKeys, REDIS_URL, uniquePrefix } from '../support/redis';
 import { SignalCapture } from './support/signal-capture';
-import { WorkerProcesses, type WorkerProcess } from './support/worker-processes';
+import { useProcessTestBed } from './support/process-test-bed';
+import type { WorkerProcess } from './support/worker-processes';
 
 const TASKS = 200;
 /** Each task works 50 to 200 ms. */
 const workMs = (i: number) => 50 + ((i * 37) % 151);
 
 describe('worker loss: a worker killed mid-task', () => {
-  const processes = new WorkerProcesses();
-  const redis = new Redis(REDIS_URL);
-  let prefix: string;
-  let executor: BullmqExecutor;
-
-  beforeEach(async () => {
-    prefix = uniquePrefix('loss');
-    executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix });
-  });
-  afterEach(async () => {
-    await processes.killAll();
-    await executor.close();
-    await deleteKeys(prefix);
-  });
-  afterAll(() => redis.disconnect());
+  const bed = useProcessTestBed('loss');
 
   async function runs(): Promise<Map<string, number>> {
-    const counts = await redis.hgetall(runsKey(prefix));
+    const counts = await bed.redis.hgetall(runsKey(bed.prefix));
     return new Map(Object.entries(counts).map(([id, count]) => [id, Number(count)]));
   }
 
   it('SIGKILL of one of two worker processes under load loses no task: the other runs its tasks again', async () => {
-    const a = processes.spawn({ prefix, name: 'A' });
-    const b = processes.spawn({ prefix, name: 'B' });
+    const a = bed.processes.spawn({ prefix: bed.prefix, name: 'A' });
+    const b = bed.processes.spawn({ prefix: bed.prefix, name: 'B' });
     await Promise.all([a.waitForSignal('worker_ready'), b.waitForSignal('worker_ready')]);
 
-    const results = await Promise.all(Array.from({ length: TASKS }, (_, i) => executor.delay('control.work', workMs(i))));
+    const results = await Promise.all(Array.from({ length: TASKS }, (_, i) => bed.executor.delay('control.work', workMs(i))));
     await a.waitFor(() => a.started().length >= 10 && a.active().length > 0, 'ten started tasks, some still running');
     const activeAtKill = a.active();
     a.kill('SIGKILL');
@@ -58,11 +44,11 @@ describe('worker loss: a worker killed mid-task', () => {
   }, 40_000);
 
   it('a task whose worker dies more often than maxStalledCount fails with WorkerLostError, and task_failure fires', async () => {
-    const settings = { prefix, lockDurationMs: 1000, stalledIntervalMs: 500 };
-    const a = processes.spawn({ ...settings, name: 'A' });
-    const b = processes.spawn({ ...settings, name: 'B' });
+    const settings = { prefix: bed.prefix, lockDurationMs: 1000, stalledIntervalMs: 500 };
+    const a = bed.processes.spawn({ ...settings, name: 'A' });
+    const b = bed.processes.spawn({ ...settings, name: 'B' });
     await Promise.all([a.waitForSignal('worker_ready'), b.waitForSignal('worker_ready')]);
-    const result = await executor.delay('control.hang');
+    const result = await bed.executor.delay('control.hang');
 
     const startedIn = (worker: WorkerProcess) => worker.waitFor((m) => m.kind === 'started' && m.taskId === result.id, `task ${result.id} started`).then(() => worker);
     const first = await Promise.race([startedIn(a), startedIn(b)]);
@@ -74,7 +60,7 @@ describe('worker loss: a worker killed mid-task', () => {
 
     // A third worker finds it stalled a second time and fails it.
     const failures = new SignalCapture(taskFailure, 'control.hang');
-    const worker = new TaskWorker({ ...settings, connection: REDIS_URL, registry: controlTasks(redis, prefix, 'C'), name: 'C' });
+    const worker = new TaskWorker({ ...settings, connection: REDIS_URL, registry: controlTasks(bed.redis, bed.prefix, 'C'), name: 'C' });
     try {
       await worker.start();
       const failure = await failures.next();
@@ -89,11 +75,11 @@ describe('worker loss: a worker killed mid-task', () => {
     }
   }, 30_000);
   it('a chain step lost that way stops its chain: the next step never runs and reads WorkerLostError', async () => {
-    const settings = { prefix, lockDurationMs: 1000, stalledIntervalMs: 500 };
-    const a = processes.spawn({ ...settings, name: 'A' });
-    const b = processes.spawn({ ...settings, name: 'B' });
+    const settings = { prefix: bed.prefix, lockDurationMs: 1000, stalledIntervalMs: 500 };
+    const a = bed.processes.spawn({ ...settings, name: 'A' });
+    const b = bed.processes.spawn({ ...settings, name: 'B' });
     await Promise.all([a.waitForSignal('worker_ready'), b.waitForSignal('worker_ready')]);
-    const { canvas } = executor;
+    const { canvas } = bed.executor;
     const last = await canvas.chain(canvas.signature('control.hang'), canvas.signature('control.work', [1])).delay();
     const hang = (last as CanvasResult).parent as AsyncResult;
 
@@ -104,7 +90,7 @@ describe('worker loss: a worker killed mid-task', () => {
     await startedIn(second);
     second.kill('SIGKILL');
 
-    const worker = new TaskWorker({ ...settings, connection: REDIS_URL, registry: controlTasks(redis, prefix, 'C'), name: 'C' });
+    const worker = new TaskWorker({ ...settings, connection: REDIS_URL, registry: controlTasks(bed.redis, bed.prefix, 'C'), name: 'C' });
     try {
       await worker.start();
       await expectLost(hang);

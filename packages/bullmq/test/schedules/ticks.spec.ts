@@ -9,6 +9,7 @@ import {
   taskRevoked,
   TaskState,
   UnknownScheduleError,
+  type ScheduleInterval,
   type TaskHeaders,
   type TaskRevokedPayload,
 } from '@tasks/core';
@@ -229,7 +230,7 @@ describe('schedule ticks', () => {
   });
 
   describe('while a tick runs', () => {
-    async function holdFirstTick(spec: { every: string; limit?: number }): Promise<{ info: Awaited<ReturnType<BullmqExecutor['schedules']['get']>>; scheduledFor: number }> {
+    async function holdFirstTick(spec: { every: ScheduleInterval; limit?: number }): Promise<{ info: Awaited<ReturnType<BullmqExecutor['schedules']['get']>>; scheduledFor: number }> {
       worker = new TaskWorker({ connection: REDIS_URL, prefix, registry, queues: ['hold'] });
       await worker.start();
       await executor.schedules.upsert('held', { task: 'hold.tick', ...spec });
