@@ -1,5 +1,5 @@
 import { BullmqExecutor, type BullmqConnectionOptions } from '@tasks/bullmq';
-import { CLUSTER_NODES, clusterConnection, clusterKeys, deleteClusterKeys } from '../../bullmq/test/cluster/support/cluster';
+import { CLUSTER_NODES, clusterConnection, deleteClusterKeys, expectTaggedKeysThenDelete } from '../../bullmq/test/cluster/support/cluster';
 import { ClusterProcesses, type ClusterProcess } from '../../bullmq/test/cluster/support/cluster-processes';
 import { uniquePrefix } from '../../bullmq/test/support/redis';
 import { heartbeatWithActive } from './support/heartbeat';
@@ -34,11 +34,7 @@ describe.each([
     await executor?.close();
     executor = undefined;
     await children.killAll();
-    // What the command wrote carries the prefix's tag too: `{prefix}`, or `{prefix:queue}` for a queue's keys
-    // (`<prefix>::runs` is the worker fixture's own record of what ran).
-    const keys = [...(await clusterKeys(prefix)).values()].flat();
-    expect(keys.filter((key) => !key.startsWith(`{${prefix}}:`) && !key.startsWith(`{${prefix}:`) && key !== `${prefix}::runs`)).toEqual([]);
-    await deleteClusterKeys(prefix);
+    await expectTaggedKeysThenDelete(prefix);
   });
 
   it('ping, workers and inspect active see the worker process and the task it runs', async () => {

@@ -7,7 +7,7 @@ import { publishToAll } from '../../src/connection/publish-all';
 import { orderPaid, type OrderPaid } from '../fixtures/cluster-signals';
 import { Heard, readUntil, taskIdOf } from '../support/heard';
 import { uniquePrefix } from '../support/redis';
-import { CLUSTER_NODES, clusterConnection, clusterKeys, deleteClusterKeys, withCluster } from './support/cluster';
+import { CLUSTER_NODES, clusterConnection, expectTaggedKeysThenDelete, withCluster } from './support/cluster';
 import { ClusterProcesses, type ClusterProcess } from './support/cluster-processes';
 
 // Cluster signals, task events and remote control, with worker processes of their own,
@@ -37,10 +37,7 @@ describe.each([
     await executor?.close();
     executor = undefined;
     await children.killAll();
-    // Every key this test wrote carries a hash tag of the prefix: `{prefix}`, or `{prefix:queue}` for a queue's keys.
-    const keys = [...(await clusterKeys(prefix)).values()].flat();
-    expect(keys.filter((key) => !key.startsWith(`{${prefix}}:`) && !key.startsWith(`{${prefix}:`) && key !== `${prefix}::runs`)).toEqual([]);
-    await deleteClusterKeys(prefix);
+    await expectTaggedKeysThenDelete(prefix);
   });
 
   it('a cluster receiver hears task_success and a custom cluster signal from two worker processes', async () => {

@@ -42,6 +42,17 @@ export async function deleteClusterKeys(prefix: string): Promise<void> {
   );
 }
 
+/**
+ * After a test: checks that every key written under `prefix` carries the prefix's hash tag
+ * (`{prefix}`, or `{prefix:queue}` for a queue's keys with `shardByQueue`), apart from the
+ * worker fixture's own record of what ran (`<prefix>::runs`), then deletes them all.
+ */
+export async function expectTaggedKeysThenDelete(prefix: string): Promise<void> {
+  const keys = [...(await clusterKeys(prefix)).values()].flat();
+  expect(keys.filter((key) => !key.startsWith(`{${prefix}}:`) && !key.startsWith(`{${prefix}:`) && key !== `${prefix}::runs`)).toEqual([]);
+  await deleteClusterKeys(prefix);
+}
+
 async function scanMasters(cluster: Cluster, prefix: string, onKeys: (master: Redis, keys: string[]) => Promise<void>): Promise<Map<string, string[]>> {
   await cluster.ping();
   const found = new Map<string, string[]>();
