@@ -5,7 +5,9 @@ import { heartbeatWithActive } from './support/heartbeat';
 import { followEvents, tasks } from './support/tasks-bin';
 
 // Each case starts the bin several times, each a Node process of its own: slow on a busy machine.
-jest.setTimeout(120_000);
+/** These tests start child processes; two minutes each is ample on a busy machine. */
+const TEST_TIMEOUT_MS = 2 * 60 * 1000;
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 describe('the tasks command, against Redis and a worker process', () => {
   const children = new ClusterProcesses();

@@ -5,7 +5,7 @@ const cluster = { cluster: [{ host: '127.0.0.1', port: 7000 }] };
 
 describe('key prefixes', () => {
   it('leaves the prefix as it is on a single Redis, shardByQueue or not', () => {
-    for (const connection of ['redis://127.0.0.1:6379', { host: '127.0.0.1' }, undefined]) {
+    for (const connection of ['redis://127.0.0.1:6390', { host: '127.0.0.1' }, undefined]) {
       expect(keyPrefix({ connection, prefix: 'app' })).toBe('app');
       expect(queuePrefix({ connection, prefix: 'app', cluster: { shardByQueue: true } }, 'emails')).toBe('app');
     }

@@ -4,7 +4,9 @@ import type { TickRun } from '../fixtures/schedule-messages';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../support/redis';
 import { ScheduleProcesses } from './support/schedule-processes';
 
-jest.setTimeout(120_000);
+/** These tests start child processes; two minutes each is ample on a busy machine. */
+const TEST_TIMEOUT_MS = 2 * 60 * 1000;
+jest.setTimeout(TEST_TIMEOUT_MS);
 
 const isRecord = (run: TickRun) => run.task === 'ticks.record';
 

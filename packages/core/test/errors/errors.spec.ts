@@ -76,7 +76,7 @@ describe('errors', () => {
     expect(new TimeLimitExceededError('t', 'id', 10)).toMatchObject({ taskName: 't', taskId: 'id', limitMs: 10 });
     expect(new WorkerLostError('t', 'id')).toMatchObject({ taskName: 't', taskId: 'id' });
     expect(new TaskRevokedError('id', 'terminated')).toMatchObject({ taskId: 'id', reason: 'terminated' });
-    expect(new RedisConnectionError('localhost:6379', 10)).toMatchObject({ target: 'localhost:6379', timeoutMs: 10 });
+    expect(new RedisConnectionError('localhost:6390', 10)).toMatchObject({ target: 'localhost:6390', timeoutMs: 10 });
     expect(new InvalidTaskMessageError('r')).toMatchObject({ reason: 'r' });
   });
 
@@ -103,10 +103,10 @@ describe('errors', () => {
   });
 
   it('RedisConnectionError masks a password in the target', () => {
-    const error = new RedisConnectionError('redis://default:s3cret@cache:6379/0', 1000);
-    expect(error.message).toContain('redis://default:***@cache:6379/0');
+    const error = new RedisConnectionError('redis://default:s3cret@cache:6390/0', 1000);
+    expect(error.message).toContain('redis://default:***@cache:6390/0');
     expect(error.message).not.toContain('s3cret');
-    expect(error.target).toBe('redis://default:***@cache:6379/0');
+    expect(error.target).toBe('redis://default:***@cache:6390/0');
   });
 
   describe('TaskFailedError', () => {
