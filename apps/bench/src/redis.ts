@@ -48,6 +48,23 @@ export async function withPrefix<Result>(label: string, body: (prefix: string) =
   }
 }
 
+/**
+ * Microseconds the Redis server has spent running commands since its statistics were
+ * last reset: the sum of `usec` over `INFO commandstats`. While the bench runs alone,
+ * only its own commands move it.
+ */
+export async function redisCommandMicros(): Promise<number> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const info = await redis.info('commandstats');
+    let total = 0;
+    for (const match of info.matchAll(/,usec=(\d+),/g)) total += Number(match[1]);
+    return total;
+  } finally {
+    await redis.quit();
+  }
+}
+
 /** The server's version, from `INFO server`. */
 export async function redisVersion(): Promise<string> {
   const redis = new Redis(REDIS_URL);

@@ -3,7 +3,7 @@ import { TaskContext } from '@tasks/core';
 import { Queue, Worker } from 'bullmq';
 import type { BenchConfig } from '../config';
 import { NOOP_TASK, noopRegistry, QUEUE, taskLikeJob, WORKER_SETTINGS } from '../fixtures';
-import { rawConnection, REDIS_URL, withPrefix } from '../redis';
+import { rawConnection, redisCommandMicros, REDIS_URL, withPrefix } from '../redis';
 import { alternate, metric, scenarioResult, type Measurement, type ScenarioResult } from '../scenario';
 import { percentile } from '../stats';
 
@@ -12,9 +12,15 @@ const INTERVAL_MS = 1000;
 const WARMUP_MS = 2000;
 const CONCURRENCY = 10;
 
-/** A side: creates the schedules, runs the ticks, and gives each tick's lateness in ms. */
+/** What one side measured: the lateness in ms of each tick due in the window, and how many ticks ran in all. */
+interface Ticks {
+  lateness: number[];
+  ran: number;
+}
+
+/** A side: creates the schedules, runs the ticks, and says how late they started. */
 interface LatenessSide {
-  run(prefix: string, schedules: number, durationMs: number): Promise<number[]>;
+  run(prefix: string, schedules: number, durationMs: number): Promise<Ticks>;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -32,7 +38,7 @@ export async function scheduleLatenessScenarios(config: BenchConfig): Promise<Sc
     () => withPrefix('sched-raw', (prefix) => measure(rawSide, prefix, config)),
     () => withPrefix('sched-ours', (prefix) => measure(tasksSide, prefix, config)),
   );
-  return (['50', '99'] as const).map((p) => {
+  const lateness = (['50', '99'] as const).map((p) => {
     const { baseline, ours } = metric(samples, `p${p}`);
     return scenarioResult(
       {
@@ -46,22 +52,35 @@ export async function scheduleLatenessScenarios(config: BenchConfig): Promise<Sc
       ours,
     );
   });
+  // Why the tail is what it is: each tick costs Redis this much (BullMQ's moveToActive,
+  // updateJobScheduler and moveToFinished scripts, and ours), and all the ticks of a
+  // second fall due at once, so the last of them waits for the others' share.
+  const redisPerTick = metric(samples, 'redisMicrosPerTick');
+  const redis = scenarioResult(
+    { name: 'schedule-redis-per-tick', unit: 'µs', higherIsBetter: false, baselineName: 'raw upsertJobScheduler → Worker' },
+    redisPerTick.baseline,
+    redisPerTick.ours,
+  );
+  return [...lateness, redis];
 }
 
 async function measure(side: LatenessSide, prefix: string, config: BenchConfig): Promise<Measurement> {
-  const lateness = await side.run(prefix, config.scheduleCount, config.scheduleDurationMs);
+  const before = await redisCommandMicros();
+  const { lateness, ran } = await side.run(prefix, config.scheduleCount, config.scheduleDurationMs);
+  const redisMicros = (await redisCommandMicros()) - before;
   if (lateness.length === 0) throw new Error('no tick ran after the warm-up');
-  return { p50: percentile(lateness, 50), p99: percentile(lateness, 99) };
+  return { p50: percentile(lateness, 50), p99: percentile(lateness, 99), redisMicrosPerTick: redisMicros / ran };
 }
 
-/** Keeps the lateness of ticks due inside the measured window. */
-function collector(from: number, until: number): { add(due: number): void; values: number[] } {
-  const values: number[] = [];
+/** Counts the ticks that ran, and keeps the lateness of those due inside the measured window. */
+function collector(from: number, until: number): { add(due: number): void; ticks: Ticks } {
+  const ticks: Ticks = { lateness: [], ran: 0 };
   return {
-    values,
+    ticks,
     add(due) {
       const started = now();
-      if (due >= from && due < until) values.push(Math.max(0, started - due));
+      ticks.ran++;
+      if (due >= from && due < until) ticks.lateness.push(Math.max(0, started - due));
     },
   };
 }
@@ -69,9 +88,9 @@ function collector(from: number, until: number): { add(due: number): void; value
 const rawSide: LatenessSide = {
   async run(prefix, schedules, durationMs) {
     const created = Date.now();
-    const ticks = collector(created + WARMUP_MS, created + WARMUP_MS + durationMs);
+    const collected = collector(created + WARMUP_MS, created + WARMUP_MS + durationMs);
     const queue = new Queue(QUEUE, { connection: rawConnection(), prefix });
-    const worker = new Worker(QUEUE, async (job) => ticks.add(Number(String(job.id).split(':').pop())), {
+    const worker = new Worker(QUEUE, async (job) => collected.add(Number(String(job.id).split(':').pop())), {
       connection: rawConnection(),
       prefix,
       concurrency: CONCURRENCY,
@@ -86,7 +105,7 @@ const rawSide: LatenessSide = {
       }
       await sleep(WARMUP_MS + durationMs + INTERVAL_MS);
       for (let i = 0; i < schedules; i++) await queue.removeJobScheduler(`s${i}`);
-      return ticks.values;
+      return collected.ticks;
     } finally {
       await worker.close();
       await queue.close();
@@ -97,8 +116,8 @@ const rawSide: LatenessSide = {
 const tasksSide: LatenessSide = {
   async run(prefix, schedules, durationMs) {
     const created = Date.now();
-    const ticks = collector(created + WARMUP_MS, created + WARMUP_MS + durationMs);
-    const registry = noopRegistry(() => ticks.add(Date.parse(String(TaskContext.current().headers.scheduledFor))));
+    const collected = collector(created + WARMUP_MS, created + WARMUP_MS + durationMs);
+    const registry = noopRegistry(() => collected.add(Date.parse(String(TaskContext.current().headers.scheduledFor))));
     const worker = new TaskWorker({
       connection: REDIS_URL,
       prefix,
@@ -115,7 +134,7 @@ const tasksSide: LatenessSide = {
       for (let i = 0; i < schedules; i++) await executor.schedules.upsert(`s${i}`, { task: NOOP_TASK, every: INTERVAL_MS });
       await sleep(WARMUP_MS + durationMs + INTERVAL_MS);
       for (let i = 0; i < schedules; i++) await executor.schedules.remove(`s${i}`);
-      return ticks.values;
+      return collected.ticks;
     } finally {
       await executor.close();
       await worker.close();
