@@ -89,6 +89,9 @@ describe('the tasks dashboard of the sample, in chromium', () => {
     const signals = await page.locator('#timeline-table tbody tr td:nth-child(4)').allTextContents();
     expect(signals).toEqual(expect.arrayContaining(['before_task_publish', 'after_task_publish', 'task_received', 'task_prerun', 'task_success', 'task_postrun']));
     expect(signals.indexOf('task_prerun')).toBeLessThan(signals.indexOf('task_success'));
+    // The body's in-process custom signal, in its place.
+    expect(signals.indexOf('task_prerun')).toBeLessThan(signals.indexOf('payment_captured'));
+    expect(signals.indexOf('payment_captured')).toBeLessThan(signals.indexOf('task_success'));
     const processes = new Set(await page.locator('#timeline-table tbody tr td:nth-child(3)').allTextContents());
     expect(processes.size).toBe(2);
     await expect(page.locator('#task-state').textContent()).resolves.toBe('SUCCESS');
