@@ -30,8 +30,10 @@ export class BillingTasks implements TaskHooks {
   async charge(orderId: string): Promise<Payment> {
     const order = await this.orders.find(orderId);
     if (!order) throw new Error(`Order ${orderId} does not exist.`);
-    const attempt = TaskContext.current().retries + 1;
-    const charge = await this.gateway.charge({ card: order.card, amount: order.total, reference: order.id, attempt });
+    const context = TaskContext.current();
+    // Terminating the task (the dashboard's Terminate, `tasks revoke --terminate`) aborts
+    // this signal: a charge waiting on the gateway stops at once.
+    const charge = await this.gateway.charge({ card: order.card, amount: order.total, reference: order.id, attempt: context.retries + 1, signal: context.abortSignal });
     await this.orders.update(orderId, { status: 'paid', chargeId: charge.id });
     // Sent here, in the worker: its receivers run in this process, inside this task.
     await this.signals.send(paymentCaptured, 'billing', { orderId, chargeId: charge.id, amount: charge.amount });

@@ -4,7 +4,7 @@ import { BadRequestException } from '@nestjs/common';
 export interface PlaceOrderDto {
   email: string;
   total: number;
-  /** Card token from the checkout form: `tok_ok`, `tok_flaky` or `tok_declined` in the sample. */
+  /** Card token from the checkout form: `tok_ok`, `tok_flaky`, `tok_declined` or `tok_hold` in the sample. */
   card: string;
 }
 

@@ -1,14 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { OnSignal, type SignalEvent } from '@tasks/core';
 import { SignalBus } from '@tasks/nestjs';
 import { randomBytes } from 'node:crypto';
 import type { Order, OrderWithTimeline } from './order.model';
-import { orderPlaced } from './order.signals';
+import { orderFulfilled, orderPlaced } from './order.signals';
 import type { PlaceOrderDto } from './orders.dto';
 import { OrdersRepository } from './orders.repository';
 
 @Injectable()
 export class OrdersService {
+  private readonly logger = new Logger('Orders');
+
   constructor(
     private readonly orders: OrdersRepository,
     private readonly signals: SignalBus,
@@ -32,5 +34,11 @@ export class OrdersService {
   async paymentFailed({ args: [orderId], error }: SignalEvent<'task_failure'>): Promise<void> {
     if (typeof orderId !== 'string') return;
     await this.orders.update(orderId, { status: 'payment_failed', failure: `${error.name}: ${error.message}` });
+  }
+
+  /** `order_fulfilled` is a cluster signal: this runs in the worker that sent it and in every other process, the API's included. */
+  @OnSignal(orderFulfilled)
+  fulfilled({ orderId }: SignalEvent<'order_fulfilled'>): void {
+    this.logger.log(`Order ${orderId} fulfilled`);
   }
 }

@@ -1,18 +1,14 @@
-import { BullmqExecutor } from '@tasks/bullmq';
+import type { BullmqExecutor } from '@tasks/bullmq';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Order } from '../src/order.model';
-import { deleteKeys } from '../src/redis-admin';
-import { launchChromium, openPage, type PageProblems } from './support/browser';
-import { builtScript, ensureBuilt } from './support/build';
-import { Child } from './support/child';
-import { REDIS_URL, uniquePrefix } from './support/redis';
+import type { Page } from 'playwright-core';
+import type { PageProblems } from './support/browser';
+import { ensureBuilt } from './support/build';
+import { DASHBOARD_TEST_TOKEN as TOKEN, startDashboardApp, type DashboardApp } from './support/dashboard-app';
 
 // The dashboard of the built sample in a real browser: an API process serving it and a
 // worker process running the tasks, as a user runs them.
 
-const TOKEN = 'browser-test-token';
 const SCRIPT_ARG = '<script>alert(1)</script>';
 const IMG_ARG = '"><img src=x onerror=alert(1)>';
 /** With `DASHBOARD_SCREENSHOTS=1`, each page is saved under docs/img/. */
@@ -21,21 +17,14 @@ const SCREENSHOTS = process.env.DASHBOARD_SCREENSHOTS === '1' ? join(__dirname, 
 beforeAll(() => ensureBuilt(), 120_000);
 
 describe('the tasks dashboard of the sample, in chromium', () => {
-  const prefix = uniquePrefix();
-  const children: Child[] = [];
+  let app: DashboardApp;
   let url: string;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let problems: PageProblems;
   let offsite: string[];
   let executor: BullmqExecutor;
 
-  const placeOrder = async (email: string, card = 'tok_ok'): Promise<Order> => {
-    const response = await fetch(`${url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, total: 12.5, card }) });
-    expect(response.status).toBe(201);
-    return (await response.json()) as Order;
-  };
+  const placeOrder = (email: string, card?: string) => app.placeOrder(email, card);
   const screenshot = async (name: string) => {
     if (!SCREENSHOTS) return;
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -44,25 +33,13 @@ describe('the tasks dashboard of the sample, in chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}.png`), fullPage: true });
   };
   const row = (taskId: string) => page.locator(`#tasks-table tr[data-task-id="${taskId}"]`);
+  const timelineSignals = () => page.locator('#timeline-table tbody tr td:nth-child(4)').allTextContents();
 
   beforeAll(async () => {
-    const env = { REDIS_URL, SAMPLE_PREFIX: prefix, PORT: '0', DASHBOARD_TOKEN: TOKEN };
-    const worker = new Child(builtScript('worker.main.js'), env);
-    const api = new Child(builtScript('api.main.js'), env);
-    children.push(worker, api);
-    [, url] = (await api.waitForLine(/Orders API listening on (http:\/\/[\d.]+:\d+)/)) as unknown as [string, string];
-    await worker.waitForLine(/Worker ready/);
-    executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix });
-    browser = await launchChromium();
-    context = await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${TOKEN}` }, viewport: { width: 1280, height: 800 } });
-    ({ page, problems, offsite } = await openPage(context, url));
+    app = await startDashboardApp();
+    ({ url, page, problems, offsite, executor } = app);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await executor?.close();
-    await Promise.all(children.map((child) => child.stop()));
-    await deleteKeys(REDIS_URL, prefix);
-  });
+  afterAll(() => app?.close());
   afterEach(() => {
     // No page of the dashboard may break its own policy, open a dialog, throw, or reach elsewhere.
     expect(problems).toEqual({ violations: [], dialogs: [], errors: [] });
@@ -112,6 +89,9 @@ describe('the tasks dashboard of the sample, in chromium', () => {
     const signals = await page.locator('#timeline-table tbody tr td:nth-child(4)').allTextContents();
     expect(signals).toEqual(expect.arrayContaining(['before_task_publish', 'after_task_publish', 'task_received', 'task_prerun', 'task_success', 'task_postrun']));
     expect(signals.indexOf('task_prerun')).toBeLessThan(signals.indexOf('task_success'));
+    // The body's in-process custom signal, in its place.
+    expect(signals.indexOf('task_prerun')).toBeLessThan(signals.indexOf('payment_captured'));
+    expect(signals.indexOf('payment_captured')).toBeLessThan(signals.indexOf('task_success'));
     const processes = new Set(await page.locator('#timeline-table tbody tr td:nth-child(3)').allTextContents());
     expect(processes.size).toBe(2);
     await expect(page.locator('#task-state').textContent()).resolves.toBe('SUCCESS');
@@ -171,18 +151,52 @@ describe('the tasks dashboard of the sample, in chromium', () => {
     await screenshot('schedules');
   });
 
-  it('moves between pages with the keyboard alone', async () => {
-    // A fresh load: focus starts at the top of the document.
-    await page.goto('about:blank');
-    await page.goto(`${url}/tasks/#/tasks`);
-    await page.locator('#tasks-table').waitFor();
-    await page.keyboard.press('Tab');
-    await expect(page.evaluate<string | undefined>('document.activeElement?.textContent')).resolves.toBe('Skip to content');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
-    await expect(page.evaluate<string | undefined>('document.activeElement?.textContent')).resolves.toBe('Workers');
-    await page.keyboard.press('Enter');
-    await page.locator('#workers-table').waitFor();
-    await expect(page.locator('nav a[aria-current="page"]').textContent()).resolves.toBe('Workers');
+  it('terminates a running task with its button: the body stops, the order is never paid', async () => {
+    // tok_hold: the charge waits on the gateway for a confirmation that never comes.
+    const order = await placeOrder('hal@example.com', 'tok_hold');
+    await page.goto(`${url}/tasks/#/tasks?name=billing.charge`);
+    // STARTED once its task_prerun arrived: the body runs, and waits.
+    const charge = page.locator('#tasks-table tbody tr', { hasText: order.id }).filter({ hasText: 'STARTED' });
+    await charge.waitFor();
+    await charge.locator('a').first().click();
+    await page.locator('#task-state', { hasText: 'STARTED' }).waitFor();
+    await page.getByRole('button', { name: 'Terminate' }).click();
+
+    await page.locator('#task-state', { hasText: 'REVOKED' }).waitFor();
+    await expect(page.locator('#toast').textContent()).resolves.toMatch(/terminated \(it was STARTED\)/);
+    await page.locator('#timeline-table tbody tr', { hasText: 'task_postrun' }).waitFor();
+    const revoked = page.locator('#timeline-table tbody tr', { hasText: 'task_revoked' });
+    await expect(revoked.locator('td').nth(4).textContent()).resolves.toBe('task-revoked');
+    await expect(revoked.locator('td').nth(5).textContent()).resolves.toMatch(/^terminated/);
+    await expect(page.locator('#timeline-table tbody tr', { hasText: 'task_postrun' }).locator('td').nth(5).textContent()).resolves.toBe('state REVOKED');
+    expect(await page.locator('#task-error').textContent()).toMatch(/^"revoked \(terminated\)/);
+    // The body never got past the gateway: no success, no payment_captured, the order not paid.
+    const signals = await timelineSignals();
+    expect(signals).toEqual(expect.arrayContaining(['task_prerun', 'task_revoked', 'task_postrun']));
+    expect(signals).not.toContain('task_success');
+    expect(signals).not.toContain('payment_captured');
+    expect(signals.indexOf('task_prerun')).toBeLessThan(signals.indexOf('task_revoked'));
+    const stored = await app.getOrder(order.id);
+    expect(stored.status).toBe('placed');
+    expect(stored.chargeId).toBeUndefined();
+    expect(await page.getByRole('button', { name: 'Terminate' }).count()).toBe(0);
+  });
+
+  it('shows a custom cluster signal sent from a task body in that task\'s timeline', async () => {
+    const order = await placeOrder('barbara@example.com');
+    await page.goto(`${url}/tasks/#/tasks?name=orders.fulfil`);
+    const fulfil = page.locator('#tasks-table tbody tr', { hasText: order.id }).filter({ hasText: 'SUCCESS' });
+    await fulfil.waitFor();
+    await fulfil.locator('a').first().click();
+    const sent = page.locator('#timeline-table tbody tr', { hasText: 'order_fulfilled' });
+    await sent.waitFor();
+    await page.locator('#timeline-table tbody tr', { hasText: 'task_postrun' }).waitFor();
+    // Sent by the body, between the task's start and its success, from the worker that ran it.
+    const signals = await timelineSignals();
+    expect(signals.indexOf('task_prerun')).toBeLessThan(signals.indexOf('order_fulfilled'));
+    expect(signals.indexOf('order_fulfilled')).toBeLessThan(signals.indexOf('task_success'));
+    const cells = await sent.locator('td').allTextContents();
+    const started = await page.locator('#timeline-table tbody tr', { hasText: 'task_prerun' }).locator('td').nth(2).textContent();
+    expect(cells.slice(2)).toEqual([started, 'order_fulfilled', '', JSON.stringify({ orderId: order.id })]);
   });
 });

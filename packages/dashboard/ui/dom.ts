@@ -32,10 +32,19 @@ function append(parent: Element, children: Child[]): void {
   }
 }
 
-/** Replaces the children of `parent`. */
+/**
+ * Replaces the children of `parent`. Live updates redraw rows and buttons, so the focus
+ * is kept: when a focused element with a `data-focus` key is replaced, the new element
+ * with that key takes the focus, or, when it is gone, the first one with a key.
+ */
 export function replace(parent: Element, ...children: Child[]): void {
+  const focused = document.activeElement;
+  const key = focused instanceof HTMLElement && parent.contains(focused) ? focused.dataset.focus : undefined;
   parent.replaceChildren();
   append(parent, children);
+  if (key === undefined) return;
+  const keyed = [...parent.querySelectorAll<HTMLElement>('[data-focus]')];
+  (keyed.find((element) => element.dataset.focus === key) ?? keyed[0])?.focus({ preventScroll: true });
 }
 
 export function time(epochMs: number | null): string {

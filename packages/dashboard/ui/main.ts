@@ -42,6 +42,11 @@ window.addEventListener('hashchange', () => {
   void route().then(() => document.getElementById('main')?.focus({ preventScroll: true }));
 });
 document.addEventListener('DOMContentLoaded', () => {
+  // The hash is the router's: following `#main` would open the tasks page instead of skipping to the content.
+  document.querySelector('a.skip')?.addEventListener('click', (event) => {
+    event.preventDefault();
+    document.getElementById('main')?.focus();
+  });
   const live = document.getElementById('live')!;
   stream(
     (name, message) => current?.on(name, message),

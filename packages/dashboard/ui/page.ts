@@ -21,10 +21,12 @@ export function toast(message: string): void {
 
 /** A button that runs an action and tells its outcome; `then` runs after a success. */
 export function actionButton(label: string, path: string, options: { danger?: boolean; describedBy?: string; then?: (taskId?: string) => void } = {}): HTMLButtonElement {
-  const button = h('button', { type: 'button', class: options.danger ? 'danger' : undefined, 'aria-describedby': options.describedBy });
+  const button = h('button', { type: 'button', class: options.danger ? 'danger' : undefined, 'aria-describedby': options.describedBy, 'data-focus': `${label} ${path}` });
   button.textContent = label;
   button.addEventListener('click', async () => {
-    button.disabled = true;
+    // aria-disabled rather than disabled: a disabled button would drop the keyboard focus.
+    if (button.getAttribute('aria-disabled') === 'true') return;
+    button.setAttribute('aria-disabled', 'true');
     try {
       const outcome = await act(path);
       toast(outcome.message);
@@ -32,7 +34,7 @@ export function actionButton(label: string, path: string, options: { danger?: bo
     } catch (error) {
       toast(`${label} failed: ${(error as Error).message}`);
     } finally {
-      button.disabled = false;
+      button.removeAttribute('aria-disabled');
     }
   });
   return button;

@@ -11,7 +11,7 @@ export function valueCell(value: ShownValue | null, taskId: string, what: string
   const cell = h('td', { class: 'value' });
   if (value === null) return cell;
   cell.append(value.text);
-  if (value.truncated) cell.append('… ', h('a', { href: `#/task/${encodeURIComponent(taskId)}`, 'aria-label': `show all of the ${what} of task ${taskId}` }, 'show all'));
+  if (value.truncated) cell.append('… ', h('a', { href: `#/task/${encodeURIComponent(taskId)}`, 'aria-label': `show all of the ${what} of task ${taskId}`, 'data-focus': `${what} ${taskId}` }, 'show all'));
   return cell;
 }
 
@@ -128,7 +128,7 @@ export class TasksPage implements Page {
       this.body,
       ...rows.map((t) =>
         h('tr', { 'data-task-id': t.id },
-          h('td', {}, h('a', { href: `#/task/${encodeURIComponent(t.id)}`, class: 'value' }, t.id)),
+          h('td', {}, h('a', { href: `#/task/${encodeURIComponent(t.id)}`, class: 'value', 'data-focus': `task ${t.id}` }, t.id)),
           h('td', {}, t.name),
           h('td', { class: `state state-${t.state}` }, t.state),
           valueCell(t.args, t.id, 'arguments'),

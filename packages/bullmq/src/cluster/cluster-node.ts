@@ -1,4 +1,4 @@
-import { findSignal, type RemoteSignalEventOf } from '@tasks/core';
+import { findSignal, TaskContext, type RemoteSignalEventOf } from '@tasks/core';
 import { definedSignals, localClusterInterests, onClusterInterestChange, tasksLogger, toError, toRemotePayload, type ClusterInterest } from '@tasks/core/internal';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import { randomUUID } from 'node:crypto';
@@ -177,11 +177,15 @@ export class ClusterNode {
     return this.alwaysEmit > 0 || this.interests.wants(signal, sender);
   }
 
-  /** Writes one event to the stream (its payload in travelling form). */
+  /**
+   * Writes one event to the stream (its payload in travelling form). A signal whose
+   * payload names no task, sent while a task runs here, carries that task's id.
+   */
   publish(signal: string, sender: string, payload: object): void {
     let json: string;
     try {
-      json = encodeEventWith(this.origin, this.originJson(), signal, sender, Date.now(), this.seq + 1, toRemotePayload(payload));
+      const taskId = 'taskId' in payload ? undefined : TaskContext.find()?.id;
+      json = encodeEventWith(this.origin, this.originJson(), signal, sender, Date.now(), this.seq + 1, toRemotePayload(payload), taskId);
     } catch (thrown) {
       tasksLogger().warn(`Events of ${this.prefix}: ${signal} from ${sender} can not travel (${toError(thrown).message}); not published.`);
       return;

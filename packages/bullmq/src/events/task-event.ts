@@ -65,6 +65,13 @@ export interface TaskEventOf<Name extends string, Payload> {
   readonly seq: number;
   /** The signal's payload as it travels: no `context`/`request`, errors as `{ name, message, stack }`. */
   readonly payload: Payload;
+  /**
+   * The task during whose run the signal was sent (`TaskContext.find()?.id` of the sender:
+   * its body, hooks or receivers), for a signal whose payload names no task of its own, such
+   * as a custom signal sent from a task body; absent otherwise. Task signals name their task
+   * in `payload.taskId`.
+   */
+  readonly taskId?: string;
 }
 
 /**
@@ -84,7 +91,7 @@ export const EVENT_FIELD = 'e';
 export const BATCH_FIELD = 'b';
 
 /** What is written in the stream (the event without its id, which Redis assigns). */
-export type EventRecord = Omit<TaskEventOf<string, Record<string, unknown>>, 'id'>;
+export type EventRecord = Omit<TaskEventOf<string, Record<string, unknown>>, 'id' | 'taskId'> & { taskId?: string };
 
 /** The JSON of one stream entry. */
 export function encodeEvent(record: EventRecord): string {
@@ -103,9 +110,19 @@ const SEARCH_DEPTH = 32;
  * payload is encoded without a replacer unless an error, or a value with its own
  * `toJSON`, sits somewhere inside it. Throws what `JSON.stringify` throws.
  */
-export function encodeEventWith(origin: EventOrigin, originJson: string, signal: string, sender: string, timestamp: number, seq: number, payload: Record<string, unknown>): string {
-  if (needsReplacer(payload, 0)) return encodeEvent({ signal, type: null, sender, origin, timestamp, seq, payload });
-  return `{"signal":${JSON.stringify(signal)},"type":null,"sender":${JSON.stringify(sender)},"origin":${originJson},"timestamp":${timestamp},"seq":${seq},"payload":${JSON.stringify(payload)}}`;
+export function encodeEventWith(
+  origin: EventOrigin,
+  originJson: string,
+  signal: string,
+  sender: string,
+  timestamp: number,
+  seq: number,
+  payload: Record<string, unknown>,
+  taskId?: string,
+): string {
+  if (needsReplacer(payload, 0)) return encodeEvent(taskId === undefined ? { signal, type: null, sender, origin, timestamp, seq, payload } : { signal, type: null, sender, origin, timestamp, seq, payload, taskId });
+  const task = taskId === undefined ? '' : `,"taskId":${JSON.stringify(taskId)}`;
+  return `{"signal":${JSON.stringify(signal)},"type":null,"sender":${JSON.stringify(sender)},"origin":${originJson},"timestamp":${timestamp},"seq":${seq},"payload":${JSON.stringify(payload)}${task}}`;
 }
 
 /** Whether plain `JSON.stringify` could encode `value` otherwise than {@link encodeEvent}. */
@@ -152,10 +169,11 @@ export function indexInEntry(eventId: string): number {
 
 function toEvent(id: string, record: Partial<EventRecord> | null): TaskEvent | undefined {
   if (typeof record !== 'object' || record === null) return undefined;
-  const { signal, sender, origin, timestamp, seq, payload } = record;
+  const { signal, sender, origin, timestamp, seq, payload, taskId } = record;
   if (typeof signal !== 'string' || typeof sender !== 'string' || typeof timestamp !== 'number' || typeof seq !== 'number') return undefined;
   if (typeof origin !== 'object' || origin === null || typeof payload !== 'object' || payload === null) return undefined;
-  return { id, signal, type: CELERY_EVENT_NAMES[signal] ?? null, sender, origin, timestamp, seq, payload } as TaskEvent;
+  const event = { id, signal, type: CELERY_EVENT_NAMES[signal] ?? null, sender, origin, timestamp, seq, payload };
+  return (typeof taskId === 'string' ? { ...event, taskId } : event) as TaskEvent;
 }
 
 function fieldValue(fields: readonly string[], name: string): string | undefined {

@@ -49,6 +49,13 @@ describe('event ids and stream entries', () => {
       const record: EventRecord = { signal: 'order "paid"', type: null, sender: 'billing\n', origin, timestamp: 1700000000000 + i, seq: i + 1, payload };
       expect(encodeEventWith(origin, JSON.stringify(origin), record.signal, record.sender, record.timestamp, record.seq, payload)).toBe(encodeEvent(record));
     }
+    // The task a custom signal was sent from travels beside the payload, both ways alike.
+    const sentInTask: EventRecord = { signal: 'order_paid', type: null, sender: 'billing', origin, timestamp: 1, seq: 9, payload: { orderId: 'o1' }, taskId: 'task-1' };
+    for (const payload of [{ orderId: 'o1' }, { orderId: 'o1', at: new Date(5) }]) {
+      expect(encodeEventWith(origin, JSON.stringify(origin), 'order_paid', 'billing', 1, 9, payload, 'task-1')).toBe(encodeEvent({ ...sentInTask, payload }));
+    }
+    expect(decodeEntry('3-0', ['e', encodeEvent(sentInTask)])[0]).toMatchObject({ signal: 'order_paid', taskId: 'task-1', payload: { orderId: 'o1' } });
+    expect(decodeEntry('3-0', ['e', encodeEvent(record(1))])[0]).not.toHaveProperty('taskId');
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     expect(() => encodeEventWith(origin, JSON.stringify(origin), 's', 'x', 1, 1, circular)).toThrow(/circular/i);

@@ -30,9 +30,10 @@ export async function events(context: CliContext, options: EventsOptions, stop: 
   await stopped;
 }
 
+/** The task an event is about, or (a custom signal) the task it was sent from. */
 function taskIdOf(event: TaskEvent): string | undefined {
   const taskId = (event.payload as { taskId?: unknown }).taskId;
-  return typeof taskId === 'string' ? taskId : undefined;
+  return typeof taskId === 'string' ? taskId : event.taskId;
 }
 
 /** `12:00:01.250  task-succeeded  billing.charge  3f2a…  w1 (4242)  result 42, 12 ms` */

@@ -59,8 +59,12 @@ export class TaskBoard {
       this.listeners.forEach((l) => l.worker(event.sender));
       return;
     }
-    if (!TASK_SIGNALS.has(event.signal)) return;
     const payload = event.payload as Record<string, unknown>;
+    if (!TASK_SIGNALS.has(event.signal)) {
+      // A custom signal sent while a task ran (its body, hooks or receivers) joins that task's timeline.
+      if (event.taskId !== undefined) this.addEntry(event.taskId, this.record(event.taskId, event), event, showValue(payload, DETAIL_VALUE_CHARS).text);
+      return;
+    }
     const id = typeof payload.taskId === 'string' ? payload.taskId : typeof payload.jobId === 'string' ? payload.jobId : undefined;
     if (id === undefined) return;
     const record = this.record(id, event);
@@ -118,17 +122,21 @@ export class TaskBoard {
         break;
     }
     task.updatedAt = event.timestamp;
+    if (this.listeners.size !== 0) {
+      const summary = listed(task);
+      this.listeners.forEach((l) => l.task(summary));
+    }
+    this.addEntry(id, record, event, detailOf(event.signal, payload, task));
+  }
+
+  /** Appends an event to a task's timeline and tells the listeners. */
+  private addEntry(id: string, record: TaskRecord, event: TaskEvent, detail: string): void {
     const entry: TimelineEntry = {
       eventId: event.id, signal: event.signal, type: event.type, process: event.origin.name,
-      hostname: event.origin.hostname, pid: event.origin.pid, timestamp: event.timestamp, detail: detailOf(event.signal, payload, task),
+      hostname: event.origin.hostname, pid: event.origin.pid, timestamp: event.timestamp, detail,
     };
     if (record.timeline.length < MAX_TIMELINE) record.timeline.push(entry);
-    if (this.listeners.size === 0) return;
-    const summary = listed(task);
-    this.listeners.forEach((l) => {
-      l.task(summary);
-      l.timeline(id, entry);
-    });
+    this.listeners.forEach((l) => l.timeline(id, entry));
   }
 
   /** The tasks matching `query`, most recently changed first. */

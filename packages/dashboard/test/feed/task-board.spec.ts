@@ -3,9 +3,10 @@ import { TaskBoard } from '../../src/feed/task-board';
 
 let seq = 0;
 /** An event as the stream yields it (the board reads only these fields). */
-function event(signal: string, sender: string, payload: Record<string, unknown>, timestamp: number, origin = 'worker-1'): TaskEvent {
+function event(signal: string, sender: string, payload: Record<string, unknown>, timestamp: number, origin = 'worker-1', taskId?: string): TaskEvent {
   seq++;
-  return { id: `${timestamp}-${seq}`, signal, type: null, sender, origin: { name: origin, hostname: 'h', pid: 7, id: 'x' }, timestamp, seq, payload } as unknown as TaskEvent;
+  const sentIn = taskId === undefined ? {} : { taskId };
+  return { id: `${timestamp}-${seq}`, signal, type: null, sender, origin: { name: origin, hostname: 'h', pid: 7, id: 'x' }, timestamp, seq, payload, ...sentIn } as unknown as TaskEvent;
 }
 
 describe('TaskBoard: tasks, timelines and charts from events', () => {
@@ -28,6 +29,25 @@ describe('TaskBoard: tasks, timelines and charts from events', () => {
     ]);
     expect(task.timeline[3]!.detail).toBe('attempt 1 in 100 ms: TimeoutError: slow');
     expect(task.timeline[6]!.detail).toBe('result 500 in 12 ms');
+  });
+
+  it('puts a custom signal sent while a task ran in that task\'s timeline, and ignores one sent outside any task', () => {
+    const board = new TaskBoard(10);
+    const heard: string[] = [];
+    board.subscribe({ task: () => undefined, timeline: (taskId, entry) => heard.push(`${taskId} ${entry.signal}`), worker: () => undefined });
+    board.apply(event('task_prerun', 'shop.charge', { taskId: 't1', args: [5] }, 1));
+    board.apply(event('payment_captured', 'billing', { orderId: 'o1', amount: 5 }, 2, 'worker-1', 't1'));
+    board.apply(event('payment_captured', 'billing', { orderId: 'o2', amount: 7 }, 3, 'api'));
+    board.apply(event('task_success', 'shop.charge', { taskId: 't1', args: [5], result: 5, runtimeMs: 2 }, 4));
+    const task = board.detail('t1')!;
+    expect(task.timeline.map((e) => [e.signal, e.process, e.type, e.detail])).toEqual([
+      ['task_prerun', 'worker-1', null, 'args [5]'],
+      ['payment_captured', 'worker-1', null, '{"orderId":"o1","amount":5}'],
+      ['task_success', 'worker-1', null, 'result 5 in 2 ms'],
+    ]);
+    expect(task.state).toBe('SUCCESS');
+    expect(board.list().total).toBe(1);
+    expect(heard).toEqual(['t1 task_prerun', 't1 payment_captured', 't1 task_success']);
   });
 
   it('does not move a started task back to received when a late event arrives', () => {
