@@ -1,5 +1,5 @@
 import type { JsonValue } from '@tasks/core';
-import type { PlannedNode, PlannedTask } from '@tasks/core/internal';
+import { planTasks, type PlannedNode, type PlannedTask } from '@tasks/core/internal';
 import type { TaskJobData } from '../message/task-message.codec';
 import type { ResultRetention } from '../options';
 
@@ -18,7 +18,11 @@ export interface CanvasJobInfo {
   link?: PlannedTask[];
   /** Published with `(taskId, error)` once this task fails for good. */
   linkError?: PlannedTask[];
-  /** Tasks that will never run if this one fails for good; they read `FAILURE` with its error. */
+  /**
+   * Tasks that will never run if this one fails for good; they read `FAILURE` with its error.
+   * Left out when they are the tasks of `next` (see {@link doomedOf}), so a chain step does not
+   * carry the rest of its chain twice.
+   */
   doomed?: StepRef[];
   /** This task is a chord member (or a step of one): its failure reaches the doomed tasks as a `ChordError`. */
   chordMember?: true;
@@ -34,6 +38,11 @@ export type CanvasJobData = TaskJobData & { canvas?: CanvasJobInfo };
 /** The canvas part of a job's data, if it has one. */
 export function canvasOf(data: TaskJobData): CanvasJobInfo | undefined {
   return (data as CanvasJobData).canvas;
+}
+
+/** The tasks that will never run if this task fails for good: `doomed`, else the tasks of `next`. */
+export function doomedOf(canvas: CanvasJobInfo): StepRef[] {
+  return canvas.doomed ?? (canvas.next ? planTasks(canvas.next).map(stepRef) : []);
 }
 
 export function stepRef(task: PlannedTask): StepRef {

@@ -44,6 +44,8 @@ export class CanvasWriter {
     private readonly registry: TaskRegistry | undefined,
     private readonly queues: QueueSet,
     private readonly telemetry: TaskTelemetry,
+    /** Told of each job as soon as its add is sent (not answered): a worker takes the job on that connection next. */
+    private readonly added?: (queue: string) => void,
   ) {}
 
   /** Publishes a plan from the caller: records for its tasks, then the tasks that start it. */
@@ -62,8 +64,11 @@ export class CanvasWriter {
     switch (node.kind) {
       case 'task': {
         const job = await this.prepare(node, prepend, { ...this.after(next), retention }, retention);
-        await this.queues.get(job.call.queue).add(node.name, job.data, job.opts);
-        await this.published(job);
+        const adding = this.queues.get(job.call.queue).add(node.name, job.data, job.opts);
+        this.added?.(job.call.queue);
+        await adding;
+        const published = this.published(job);
+        if (published) await published;
         return;
       }
       case 'chain': {
@@ -130,7 +135,10 @@ export class CanvasWriter {
     const parent = this.flowJob(callback, undefined, info, retention, jobs, children);
     const prepared = await Promise.all(jobs.map((job) => job.prepared));
     await this.flowProducer().add(await resolveFlow(parent, this.queues.prefixOf));
-    for (const job of prepared) await this.published(job);
+    for (const job of prepared) {
+      const published = this.published(job);
+      if (published) await published;
+    }
   }
 
   /** A flow node whose call is prepared (publish signals fired) before the flow is written. */
@@ -165,14 +173,15 @@ export class CanvasWriter {
     return { call, data, opts };
   }
 
-  /** What a task carries so that the worker publishes `next` after it, or dooms it. */
+  /** What a task carries so that the worker publishes `next` after it, or dooms `next`'s tasks (see `doomedOf`). */
   private after(next: PlannedNode | undefined): CanvasJobInfo {
-    return next ? { next, doomed: planTasks(next).map(stepRef) } : {};
+    return next ? { next } : {};
   }
 
-  private published(job: PreparedJob): Promise<unknown> {
+  /** Fires `after_task_publish`; a promise only when a receiver returned one. */
+  private published(job: PreparedJob): Promise<unknown> | undefined {
     const { call } = job;
-    return afterTaskPublish.send(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
+    return afterTaskPublish.notify(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
   }
 
   private flowProducer(): FlowProducer {

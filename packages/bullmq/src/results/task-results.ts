@@ -42,13 +42,16 @@ export class TaskResults {
       const job = await readJobRecord(this.redis, this.queues.get(name).toKey(taskId), taskId);
       if (job) return { queue: name, job, outcome: await chordOutcome(this.redis, this.queues.prefixOf, jobOutcome(job, state)) };
     }
-    const failure = (step ?? (await readStep(this.redis, this.prefix, taskId)))?.failure;
+    // Not in a queue: a canvas task's record may say it will never run, else only a revoke leaves a
+    // trace. Both asked at once (one round trip: a canvas result's first get() comes here).
+    const [record, revokedUntil] = await Promise.all([step ?? readStep(this.redis, this.prefix, taskId), this.redis.zscore(tasksKeys.revoked(this.prefix), taskId)]);
+    const failure = record?.failure;
     if (failure) {
       const error = stepError(failure);
       return { queue: step?.queue ?? queue, job: undefined, outcome: { state: error instanceof TaskRevokedError ? TaskState.REVOKED : TaskState.FAILURE, error } };
     }
     // A job that is no longer kept leaves no trace but the revoke: an id nobody knows is PENDING, as in Celery.
-    if ((await this.redis.zscore(tasksKeys.revoked(this.prefix), taskId)) === null) {
+    if (revokedUntil === null) {
       return { queue, job: undefined, outcome: { state: TaskState.PENDING } };
     }
     return { queue, job: undefined, outcome: { state: TaskState.REVOKED, error: new TaskRevokedError(taskId, 'revoked') } };

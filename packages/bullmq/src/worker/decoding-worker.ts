@@ -17,6 +17,8 @@ const ACTIVE_SCAN = 100;
  * an outcome is not dropped at the first connection error.
  */
 export class DecodingWorker extends Worker {
+  private takenAfterAdd = 0;
+
   constructor(
     queue: string,
     processor: Processor,
@@ -33,12 +35,34 @@ export class DecodingWorker extends Worker {
   /**
    * Changes the concurrency now. BullMQ reads it when it next looks for jobs, which,
    * with every slot busy, is only when a job ends: an empty entry in its loop's
-   * queue makes it look at once. (The one place that touches BullMQ's loop.)
+   * queue makes it look at once.
    */
   resize(concurrency: number): void {
     this.concurrency = concurrency;
-    const loop = (this as unknown as { mainLoopQueue?: { add(promise: Promise<undefined>): void } | null }).mainLoopQueue;
-    loop?.add(Promise.resolve(undefined));
+    this.loop()?.add(Promise.resolve(undefined));
+  }
+
+  /**
+   * Takes one more job, without blocking, if a slot is free: called when this process has
+   * just sent the add of a job to this queue on this worker's connection (a chain's next
+   * step). The fetch goes out after the add on that connection, so Redis runs it after the
+   * add and the job comes back one round trip after it was published; left to BullMQ, the
+   * add would first wake the blocked fetch, which would then ask for the job (two). BullMQ
+   * writes the add a few promise turns after `add()` returns: an immediate runs after them.
+   * Finding nothing (another worker was quicker) costs one empty fetch.
+   */
+  takeAfterAdd(): void {
+    setImmediate(() => {
+      const loop = this.loop();
+      if (!loop || this.closing || this.isPaused() || loop.numTotal() >= this.concurrency) return;
+      // As BullMQ's own fetches, the loop gets a job or undefined, never a rejection.
+      loop.add(this.getNextJob(`${this.id}:after-add-${this.takenAfterAdd++}`, { block: false }).catch(() => undefined));
+    });
+  }
+
+  /** BullMQ's loop of fetched and running jobs, while it runs. (The one place that touches it.) */
+  private loop(): { add(promise: Promise<Job | undefined>): void; numTotal(): number } | null | undefined {
+    return (this as unknown as { mainLoopQueue?: { add(promise: Promise<Job | undefined>): void; numTotal(): number } | null }).mainLoopQueue;
   }
 
   protected override handleCompleted(result: unknown, job: Job, token: string, fetchNext?: () => boolean, span?: Parameters<Worker['handleCompleted']>[4]): Promise<Job> {

@@ -87,7 +87,14 @@ export class TaskWorker {
     this.name = options.name ?? `tasks@${hostname()}:${process.pid}`;
     this.prefix = keyPrefix(options);
     this.telemetry = new TaskTelemetry(options.telemetry ?? BULLMQ_DEFAULTS.telemetry);
-    this.canvas = new CanvasSteps(this.prefix, (queue) => queuePrefix(options, queue), options.registry, () => createRedis(options, 'commands', `canvas:${this.name}`), this.telemetry);
+    this.canvas = new CanvasSteps(
+      this.prefix,
+      (queue) => queuePrefix(options, queue),
+      options.registry,
+      () => createRedis(options, 'commands', `canvas:${this.name}`),
+      this.telemetry,
+      { connection: () => this.connection!, added: (queue) => this.workers.find((worker) => worker.name === queue)?.takeAfterAdd() },
+    );
   }
 
   /** Tasks run at once, per queue; changed at run time by {@link setConcurrency}. */
