@@ -30,6 +30,7 @@ export interface TaskQuery {
 }
 
 export interface BoardListener {
+  /** A task changed: its summary as the board keeps it (values whole, changed in place later); cut it with {@link listed} to send it. */
   task(summary: TaskSummary): void;
   timeline(taskId: string, entry: TimelineEntry): void;
   worker(name: string): void;
@@ -123,10 +124,8 @@ export class TaskBoard {
       hostname: event.origin.hostname, pid: event.origin.pid, timestamp: event.timestamp, detail: detailOf(event.signal, payload, task),
     };
     if (record.timeline.length < MAX_TIMELINE) record.timeline.push(entry);
-    if (this.listeners.size === 0) return;
-    const summary = listed(task);
     this.listeners.forEach((l) => {
-      l.task(summary);
+      l.task(task);
       l.timeline(id, entry);
     });
   }
@@ -213,8 +212,8 @@ export class TaskBoard {
   }
 }
 
-/** A summary with its values cut for lists. */
-function listed(task: TaskSummary): TaskSummary {
+/** A summary with its values cut for lists (a copy). */
+export function listed(task: TaskSummary): TaskSummary {
   return { ...task, args: cutValue(task.args, LIST_VALUE_CHARS), result: cutValue(task.result, LIST_VALUE_CHARS), error: cutValue(task.error, LIST_VALUE_CHARS) };
 }
 

@@ -6,6 +6,7 @@ import { DASHBOARD_OPTIONS } from '../dashboard.constants';
 import { DashboardData } from '../dashboard.data';
 import type { ResolvedDashboardOptions } from '../dashboard.options';
 import { DashboardFeed } from '../feed/dashboard.feed';
+import { listed } from '../feed/task-board';
 import { CsrfCheck } from './csrf-check';
 import { GuardRunner } from './guard-runner';
 import { HttpExchange } from './http-exchange';
@@ -146,7 +147,7 @@ export class DashboardRoutes implements OnModuleInit, BeforeApplicationShutdown 
     const flush = () => {
       timer = undefined;
       let text = '';
-      for (const summary of tasks.values()) text += message('task', summary);
+      for (const summary of tasks.values()) text += message('task', listed(summary));
       for (const entry of timeline) text += message('timeline', entry);
       for (const name of workers) text += message('worker', { name });
       tasks.clear();
@@ -157,7 +158,7 @@ export class DashboardRoutes implements OnModuleInit, BeforeApplicationShutdown 
     const changed = () => (timer ??= setTimeout(flush, STREAM_FLUSH_MS));
     const unsubscribe = this.feed.board.subscribe({
       task: (summary) => {
-        // Sent in the order tasks first changed since the last flush, each with its latest state.
+        // Sent in the order tasks first changed since the last flush, each with its state at the flush.
         tasks.set(summary.id, summary);
         changed();
       },
