@@ -21,8 +21,6 @@ export const DEFAULT_EVENTS_MAX_LENGTH = 10_000;
 const LISTENER_TTL_MS = 15_000;
 /** With Redis away or paused, how long closing waits for each last command before dropping the connection. */
 const CLOSE_WAIT_MS = 1000;
-/** Events waiting while a write is answered, past which they are written anyway. */
-const MAX_BATCH = 1000;
 /** Default time to gather replies. */
 export const DEFAULT_REPLY_TIMEOUT_MS = 1000;
 
@@ -77,9 +75,11 @@ export class ClusterNode {
   private publishErrorLogged = false;
   /**
    * Events waiting to be written, as the fields of one stream entry: each event's
-   * signal and value. They wait only while an earlier write is unanswered.
+   * signal and value. They wait only while an earlier write is unanswered, and at
+   * most until this turn of the event loop ends.
    */
   private batch: string[] = [];
+  private flushing = false;
   /** `seq` and time of the first waiting event. */
   private batchSeq = 0;
   private batchTime = 0;
@@ -189,10 +189,10 @@ export class ClusterNode {
 
   /**
    * Writes one event to the stream (its payload in travelling form). With no write
-   * of this process unanswered, it is written at once; otherwise it waits for the
-   * answer with the others sent meanwhile, and they go in one entry. So a single
-   * send waits for nothing, and a busy worker writes one command per round trip
-   * whatever its rate. Writes go in order on one connection: the order is kept.
+   * of this process unanswered, it is written at once; otherwise it is written with
+   * the others sent in this turn of the event loop, as one entry, once the turn
+   * ends. So a lone send waits for nothing, and a busy worker writes one command per
+   * turn. Writes go in order on one connection: the order is kept.
    */
   publish(signal: string, sender: string, payload: object): void {
     const now = Date.now();
@@ -210,7 +210,14 @@ export class ClusterNode {
       this.batchTime = now;
     }
     this.batch.push(signal, value);
-    if (this.writing === 0 || this.batch.length >= 2 * MAX_BATCH) this.flush();
+    if (this.writing === 0) this.flush();
+    else if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => {
+        this.flushing = false;
+        this.flush();
+      });
+    }
   }
 
   /** `origin` as JSON, encoded again only when its name changed. */
@@ -227,21 +234,16 @@ export class ClusterNode {
     this.writing++;
     this.commands.xadd(this.key, 'MAXLEN', '~', this.maxLength, '*', HEADER_FIELD, encodeEntryHeader(this.batchSeq, this.batchTime, this.originJson()), ...batch).then(
       () => {
+        this.writing--;
         this.publishErrorLogged = false;
-        this.written();
       },
       (thrown: unknown) => {
-        this.written();
+        this.writing--;
         if (this.publishErrorLogged) return;
         this.publishErrorLogged = true;
         tasksLogger().warn(`Events of ${this.prefix}: could not publish (${toError(thrown).message}); events are lost until Redis answers again.`);
       },
     );
-  }
-
-  /** A write was answered: what waited for it goes now. */
-  private written(): void {
-    if (--this.writing === 0) this.flush();
   }
 
   /**
