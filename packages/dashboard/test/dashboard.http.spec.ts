@@ -79,6 +79,24 @@ describe.each<Platform>(['express', 'fastify'])('the dashboard on %s', (platform
     expect(typeof detail.runtimeMs).toBe('number');
   });
 
+  it('streams task states, and timeline entries only to a stream that asks for them', async () => {
+    const every = await EventStreamReader.open(`${url}/tasks/api/stream?timeline=*`, AUTH);
+    const other = await EventStreamReader.open(`${url}/tasks/api/stream?timeline=not-a-task`, AUTH);
+    try {
+      const result = await app.get(TaskClient).delay('dash.add', 3, 3);
+      await every.waitFor((e) => e.event === 'timeline' && (e.data as { taskId: string; entry: { signal: string } }).taskId === result.id && (e.data as { entry: { signal: string } }).entry.signal === 'task_postrun');
+      await settled(result.id, 'SUCCESS');
+      await other.waitFor((e) => e.event === 'task' && (e.data as TaskSummary).id === result.id && (e.data as TaskSummary).state === 'SUCCESS');
+      const signals = every.received.filter((e) => e.event === 'timeline' && (e.data as { taskId: string }).taskId === result.id).map((e) => (e.data as { entry: { signal: string } }).entry.signal);
+      expect(signals).toEqual(expect.arrayContaining(['task_received', 'task_prerun', 'task_success', 'task_postrun']));
+      expect(stream.received.some((e) => e.event === 'timeline')).toBe(false);
+      expect(other.received.some((e) => e.event === 'timeline')).toBe(false);
+    } finally {
+      await every.close();
+      await other.close();
+    }
+  });
+
   it('cuts large values in lists and serves them whole in the task', async () => {
     const big = 'x'.repeat(5000);
     const result = await app.get(TaskClient).delay('dash.echo', big);

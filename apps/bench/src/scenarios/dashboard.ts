@@ -15,8 +15,9 @@ const CATCH_UP_MS = 30_000;
 /**
  * `process-c50-dashboard`: `process-c50` while a dashboard (a Nest app with
  * `TasksDashboardModule`, in a process of its own as an API process serves it) has its
- * event stream open and streams every event to a client reading its server-sent
- * events, against the same worker with no dashboard.
+ * event stream open and streams its changes to a client reading its server-sent events
+ * as the page does (each task's latest state, gathered every 100 ms), against the same
+ * worker with no dashboard.
  */
 export async function dashboardScenarios(config: BenchConfig): Promise<ScenarioResult[]> {
   // A smoke run checks the row's shape: one round is enough there.
@@ -24,8 +25,8 @@ export async function dashboardScenarios(config: BenchConfig): Promise<ScenarioR
   const closed = () => drain('dashboard-closed', fillTasks, startTaskWorker, CONCURRENCY, config.processTasks);
   const open = () =>
     drain('dashboard-open', fillTasks, async (prefix, concurrency, countdown) => {
-      // Each task's received, prerun, success and postrun reach the page.
-      const dashboard = await startDashboard(prefix, 4 * config.processTasks);
+      // Each task's final state reaches the page.
+      const dashboard = await startDashboard(prefix, config.processTasks);
       const worker = await startTaskWorker(prefix, concurrency, countdown);
       return {
         async close() {
@@ -52,10 +53,10 @@ export async function dashboardScenarios(config: BenchConfig): Promise<ScenarioR
 
 /**
  * Starts the dashboard process and waits until its stream answers; `stop` waits until it
- * streamed `updates` task updates (after the timed drain), or fails if it never does.
+ * streamed the final states of `tasks` tasks (after the timed drain), or fails if it never does.
  */
-async function startDashboard(prefix: string, updates: number): Promise<{ stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [CHILD, prefix, String(updates)], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startDashboard(prefix: string, tasks: number): Promise<{ stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [CHILD, prefix, String(tasks)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const first = await lines.next();
   if (first.done || first.value !== 'ready') throw new Error(`process-c50-dashboard: the dashboard process did not start (${String(first.value)})`);
@@ -71,7 +72,7 @@ async function startDashboard(prefix: string, updates: number): Promise<{ stop()
       let report = await lines.next();
       if (report.value === 'caught-up') report = await lines.next();
       await exited;
-      if (caughtUp.value !== 'caught-up') throw new Error(`process-c50-dashboard: the dashboard streamed only ${String(report.value)} of ${updates} task updates.`);
+      if (caughtUp.value !== 'caught-up') throw new Error(`process-c50-dashboard: the dashboard streamed only ${String(report.value)} of ${tasks} tasks' final states.`);
     },
   };
 }

@@ -13,7 +13,7 @@ import { parseBusMessage, parseNodeReply, type BusMessage, type ControlCommand, 
 import { EventInterests, parseListenerEntry } from '../events/event-interests';
 import { EventReader } from '../events/event-reader';
 import { settlesWithin } from '../utils/settles-within';
-import { BATCH_FIELD, encodeEventWith, EVENT_FIELD, type TaskEvent } from '../events/task-event';
+import { encodeEntryHeader, encodeEventValue, encodePayload, HEADER_FIELD, type TaskEvent } from '../events/task-event';
 
 /** Default cap of the event stream (entries; trimmed approximately, as Redis does cheaply). */
 export const DEFAULT_EVENTS_MAX_LENGTH = 10_000;
@@ -73,8 +73,18 @@ export class ClusterNode {
   private readonly timer: NodeJS.Timeout;
   private readonly stopWatching: () => void;
   private publishErrorLogged = false;
-  /** Events sent in this turn of the event loop, written together once it ends. */
+  /**
+   * Events waiting to be written, as the fields of one stream entry: each event's
+   * signal and value. They wait only while an earlier write is unanswered, and at
+   * most until this turn of the event loop ends.
+   */
   private batch: string[] = [];
+  private flushing = false;
+  /** `seq` and time of the first waiting event. */
+  private batchSeq = 0;
+  private batchTime = 0;
+  /** Writes sent and not answered yet. */
+  private writing = 0;
   private closed = false;
   private encodedOrigin: { name: string; json: string } | undefined;
 
@@ -178,21 +188,38 @@ export class ClusterNode {
   }
 
   /**
-   * Writes one event to the stream (its payload in travelling form). A signal whose
+   * Writes one event to the stream (its payload in travelling form). With no write
+   * of this process unanswered, it is written at once; otherwise it is written with
+   * the others sent in this turn of the event loop, as one entry, once the turn
+   * ends. So a lone send waits for nothing, and a busy worker writes one command per
+   * turn. Writes go in order on one connection: the order is kept. A signal whose
    * payload names no task, sent while a task runs here, carries that task's id.
    */
   publish(signal: string, sender: string, payload: object): void {
-    let json: string;
+    const now = Date.now();
+    const time = this.batch.length === 0 ? now : this.batchTime;
+    let value: string;
     try {
       const taskId = 'taskId' in payload ? undefined : TaskContext.find()?.id;
-      json = encodeEventWith(this.origin, this.originJson(), signal, sender, Date.now(), this.seq + 1, toRemotePayload(payload), taskId);
+      value = encodeEventValue(now - time, sender, encodePayload(toRemotePayload(payload)), taskId);
     } catch (thrown) {
       tasksLogger().warn(`Events of ${this.prefix}: ${signal} from ${sender} can not travel (${toError(thrown).message}); not published.`);
       return;
     }
     this.seq++;
-    // One entry per turn of the event loop: a busy worker writes one command for many events.
-    if (this.batch.push(json) === 1) setImmediate(() => this.flush());
+    if (this.batch.length === 0) {
+      this.batchSeq = this.seq;
+      this.batchTime = now;
+    }
+    this.batch.push(signal, value);
+    if (this.writing === 0) this.flush();
+    else if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => {
+        this.flushing = false;
+        this.flush();
+      });
+    }
   }
 
   /** `origin` as JSON, encoded again only when its name changed. */
@@ -201,14 +228,19 @@ export class ClusterNode {
     return this.encodedOrigin.json;
   }
 
+  /** Writes the waiting events as one entry. */
   private flush(): void {
     const batch = this.batch;
     if (batch.length === 0) return;
     this.batch = [];
-    const [field, value] = batch.length === 1 ? [EVENT_FIELD, batch[0]!] : [BATCH_FIELD, `[${batch.join(',')}]`];
-    this.commands.xadd(this.key, 'MAXLEN', '~', this.maxLength, '*', field, value).then(
-      () => (this.publishErrorLogged = false),
+    this.writing++;
+    this.commands.xadd(this.key, 'MAXLEN', '~', this.maxLength, '*', HEADER_FIELD, encodeEntryHeader(this.batchSeq, this.batchTime, this.originJson()), ...batch).then(
+      () => {
+        this.writing--;
+        this.publishErrorLogged = false;
+      },
       (thrown: unknown) => {
+        this.writing--;
         if (this.publishErrorLogged) return;
         this.publishErrorLogged = true;
         tasksLogger().warn(`Events of ${this.prefix}: could not publish (${toError(thrown).message}); events are lost until Redis answers again.`);
@@ -371,7 +403,14 @@ export class ClusterNode {
   private startReader(): Promise<void> {
     this.readerStarting ??= (async () => {
       const connection = createRedis(this.options, 'blocking', `events:${this.origin.id}`);
-      const reader = new EventReader(connection, this.key, (event) => this.deliver(event), `Events of ${this.prefix}`);
+      const reader = new EventReader(
+        connection,
+        this.key,
+        (event) => this.deliver(event),
+        `Events of ${this.prefix}`,
+        // Events no receiver here wants are skipped before their payload is parsed.
+        (signal, sender) => this.heard.wants(signal, sender),
+      );
       this.reader = reader;
       await reader.start('now');
     })();

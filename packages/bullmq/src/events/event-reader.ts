@@ -1,6 +1,6 @@
 import { tasksLogger, toError } from '@tasks/core/internal';
 import type { RedisClient as Redis } from '../connection/redis-client';
-import { decodeEntry, indexInEntry, splitEventId, type TaskEvent } from './task-event';
+import { decodeEntry, EntryCursor, eventIdIn, indexInEntry, splitEventId, type TaskEvent } from './task-event';
 
 /** Where a reader starts: `'now'` (only events written from now on), `'start'` (all the stream keeps), or an event id. */
 export type ReadFrom = 'now' | 'start' | string;
@@ -9,6 +9,9 @@ export type ReadFrom = 'now' | 'start' | string;
 const BATCH = 500;
 /** How long one XREAD blocks, so that a reconnect is reported even when no event follows it. */
 const BLOCK_MS = 2000;
+
+/** Which events a reader hands over, judged on their signal and sender before their payload is parsed. */
+export type EventFilter = (signal: string, sender: string) => boolean;
 
 /** What a reader counted, for tests and monitoring. */
 export interface ReaderStats {
@@ -23,7 +26,8 @@ export interface ReaderStats {
 /**
  * Reads the event stream in order with blocking XREADs on one connection of its
  * own, and hands each event to `handle` (awaited, so events are handled one at a
- * time, in stream order).
+ * time, in stream order). With a `filter`, the events it refuses are skipped
+ * before their payload is parsed.
  *
  * Across a dropped connection it resumes after the last event it read, so it
  * loses only events the stream trimmed meanwhile (it is capped). Each process
@@ -43,12 +47,14 @@ export class EventReader {
   private closed = false;
   private disconnectedAt: number | undefined;
   private reconnected = false;
+  private readonly cursor = new EntryCursor();
 
   constructor(
     private readonly connection: Redis,
     private readonly key: string,
     private readonly handle: (event: TaskEvent) => unknown,
     private readonly describe: string,
+    private readonly filter?: EventFilter,
   ) {
     connection.on('error', () => undefined);
     connection.on('close', () => {
@@ -108,19 +114,22 @@ export class EventReader {
         this.position = id;
         const skip = this.skip?.entry === id ? this.skip.index : -1;
         this.skip = undefined;
-        for (const event of decodeEntry(id, fields)) {
-          if (indexInEntry(event.id) <= skip) continue;
-          missed += this.sequenceGap(event);
-          this.stats.events++;
-          this.lastEvent = event.id;
-          try {
-            // Most events need no wait (nobody here wants them): a turn of the loop is spared.
-            const handled = this.handle(event);
-            if (handled instanceof Promise) await handled;
-          } catch (thrown) {
-            const error = toError(thrown);
-            tasksLogger().error(`${this.describe}: handling event ${event.id} failed: ${error.message}`, error.stack);
-          }
+        const cursor = this.cursor;
+        if (!cursor.open(fields)) {
+          missed += await this.handleOlder(id, fields, skip);
+          continue;
+        }
+        const count = cursor.count;
+        if (skip + 1 < count) missed += this.gap(cursor.origin.id, cursor.seq + skip + 1, cursor.seq + count - 1);
+        for (let i = skip + 1; i < count; i++) {
+          const eventId = eventIdIn(id, i, count);
+          this.lastEvent = eventId;
+          if (!cursor.at(i) || (this.filter !== undefined && !this.filter(cursor.signal, cursor.sender))) continue;
+          const event = cursor.event(eventId, i);
+          if (event === undefined) continue;
+          // Most events need no wait: a turn of the loop is spared. (Only this loop moves the cursor.)
+          const handled = this.deliver(event);
+          if (handled !== undefined) await handled;
         }
       }
       this.stats.missed += missed;
@@ -128,11 +137,42 @@ export class EventReader {
     }
   }
 
-  /** How many events of this event's process were skipped since the last one read. */
-  private sequenceGap(event: TaskEvent): number {
-    const last = this.lastSeq.get(event.origin.id);
-    this.lastSeq.set(event.origin.id, Math.max(event.seq, last ?? 0));
-    return last !== undefined && event.seq > last + 1 ? event.seq - last - 1 : 0;
+  /** Hands one event over; a promise only when the handler returned one. */
+  private deliver(event: TaskEvent): Promise<void> | undefined {
+    this.stats.events++;
+    try {
+      const handled = this.handle(event);
+      if (handled instanceof Promise) return handled.then(undefined, (thrown: unknown) => this.failed(event, thrown));
+    } catch (thrown) {
+      this.failed(event, thrown);
+    }
+    return undefined;
+  }
+
+  private failed(event: TaskEvent, thrown: unknown): void {
+    const error = toError(thrown);
+    tasksLogger().error(`${this.describe}: handling event ${event.id} failed: ${error.message}`, error.stack);
+  }
+
+  /** An entry written by an earlier version (its events whole in JSON): the events missed before it. */
+  private async handleOlder(id: string, fields: readonly string[], skip: number): Promise<number> {
+    let missed = 0;
+    for (const event of decodeEntry(id, fields, this.cursor)) {
+      if (indexInEntry(event.id) <= skip) continue;
+      missed += this.gap(event.origin.id, event.seq, event.seq);
+      this.lastEvent = event.id;
+      if (this.filter !== undefined && !this.filter(event.signal, event.sender)) continue;
+      const handled = this.deliver(event);
+      if (handled !== undefined) await handled;
+    }
+    return missed;
+  }
+
+  /** How many events of process `origin` were skipped before its events `first`…`last`, which are read now. */
+  private gap(origin: string, first: number, last: number): number {
+    const previous = this.lastSeq.get(origin);
+    this.lastSeq.set(origin, Math.max(last, previous ?? 0));
+    return previous !== undefined && first > previous + 1 ? first - previous - 1 : 0;
   }
 
   private report(missed: number): void {

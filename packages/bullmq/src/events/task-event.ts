@@ -85,47 +85,60 @@ export type TaskEvent =
   | { [Name in SignalName]: TaskEventOf<Name, RemotePayload<SignalMap[Name]>> }[SignalName]
   | TaskEventOf<typeof WORKER_HEARTBEAT, WorkerHeartbeatPayload>;
 
-/** Field of a stream entry that holds one event, as JSON. */
+/**
+ * First field of a stream entry: its value is `<seq> <time> <origin JSON>`, the
+ * `seq` and timestamp of its first event and the process that wrote it. Each event
+ * follows as two more fields: its signal, then {@link encodeEventValue}'s text. A
+ * reader sees every event's signal and sender without parsing any JSON, and the
+ * origin is written once per entry.
+ */
+export const HEADER_FIELD = '@';
+/** Field of an entry of one event as JSON, as earlier versions wrote them (still read). */
 export const EVENT_FIELD = 'e';
-/** Field of a stream entry that holds several events (sent in one turn of the sender's event loop), as a JSON array. */
+/** Field of an entry of several events as a JSON array, as earlier versions wrote them (still read). */
 export const BATCH_FIELD = 'b';
 
 /** What is written in the stream (the event without its id, which Redis assigns). */
 export type EventRecord = Omit<TaskEventOf<string, Record<string, unknown>>, 'id' | 'taskId'> & { taskId?: string };
 
-/** The JSON of one stream entry. */
-export function encodeEvent(record: EventRecord): string {
-  return JSON.stringify(record, (_key, value: unknown) =>
-    // Errors nested where a payload keeps unknowns (`retval`) travel as their summary too.
-    value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value,
-  );
+/** Errors nested where a payload keeps unknowns (`retval`) travel as their summary too. */
+function errorSummary(_key: string, value: unknown): unknown {
+  return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
 }
 
-/** Nesting below which a payload is searched for errors; a deeper one takes {@link encodeEvent}'s path. */
+/** The JSON of a whole event, as earlier versions wrote them in one field (`e`, or in a `b` array). */
+export function encodeEvent(record: EventRecord): string {
+  return JSON.stringify(record, errorSummary);
+}
+
+/** Nesting below which a payload is searched for errors; a deeper one takes the replacer's path. */
 const SEARCH_DEPTH = 32;
 
 /**
- * The JSON {@link encodeEvent} writes, built faster for a sender: `originJson` is
- * `origin` already encoded (it is the same for every event of a process), and the
- * payload is encoded without a replacer unless an error, or a value with its own
+ * A payload's JSON, errors anywhere inside it written as `{ name, message, stack }`.
+ * Plain `JSON.stringify` (much faster) unless an error, or a value with its own
  * `toJSON`, sits somewhere inside it. Throws what `JSON.stringify` throws.
  */
-export function encodeEventWith(
-  origin: EventOrigin,
-  originJson: string,
-  signal: string,
-  sender: string,
-  timestamp: number,
-  seq: number,
-  payload: Record<string, unknown>,
-  taskId?: string,
-): string {
-  if (needsReplacer(payload, 0)) return encodeEvent(taskId === undefined ? { signal, type: null, sender, origin, timestamp, seq, payload } : { signal, type: null, sender, origin, timestamp, seq, payload, taskId });
-  const task = taskId === undefined ? '' : `,"taskId":${JSON.stringify(taskId)}`;
-  return `{"signal":${JSON.stringify(signal)},"type":null,"sender":${JSON.stringify(sender)},"origin":${originJson},"timestamp":${timestamp},"seq":${seq},"payload":${JSON.stringify(payload)}${task}}`;
+export function encodePayload(payload: Record<string, unknown>): string {
+  return needsReplacer(payload, 0) ? JSON.stringify(payload, errorSummary) : JSON.stringify(payload);
 }
 
-/** Whether plain `JSON.stringify` could encode `value` otherwise than {@link encodeEvent}. */
+/** The header value of an entry whose first event is number `seq`, sent at `time`. */
+export function encodeEntryHeader(seq: number, time: number, originJson: string): string {
+  return `${seq} ${time} ${originJson}`;
+}
+
+/**
+ * An event's value in its entry: `<ms after the entry's time> <sender's length> <sender><payload JSON>`,
+ * so that the sender is read without parsing the payload. With `taskId` (see
+ * {@link TaskEventOf.taskId}), `@<its length> <taskId>` stands between the sender and the
+ * payload, whose JSON always starts with `{`.
+ */
+export function encodeEventValue(delta: number, sender: string, payloadJson: string, taskId?: string): string {
+  return taskId === undefined ? `${delta} ${sender.length} ${sender}${payloadJson}` : `${delta} ${sender.length} ${sender}@${taskId.length} ${taskId}${payloadJson}`;
+}
+
+/** Whether plain `JSON.stringify` could encode `value` otherwise than with {@link errorSummary}. */
 function needsReplacer(value: unknown, depth: number): boolean {
   if (typeof value !== 'object' || value === null || value instanceof Date) return false;
   if (depth > SEARCH_DEPTH || value instanceof Error || typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
@@ -137,8 +150,139 @@ function needsReplacer(value: unknown, depth: number): boolean {
   return false;
 }
 
+/** `@`, which marks a task id between an event's sender and its payload. */
+const AT_SIGN = 64;
+
+/** Origins kept by a cursor: a reader sees a few processes, each in many entries. */
+const MAX_ORIGINS = 1000;
+
+/**
+ * Walks the events of one stream entry written in the current format (see
+ * {@link HEADER_FIELD}): {@link open} reads the entry's header, {@link at} an event's
+ * signal, sender and time, and only {@link event} parses its payload. So a reader
+ * skips the events it does not want without parsing them. It keeps the origins it
+ * parsed (the same objects, frozen, for every event of a process).
+ */
+export class EntryCursor {
+  /** The process that wrote the open entry. */
+  origin!: EventOrigin;
+  /** `seq` of the entry's first event. */
+  seq = 0;
+  /** Events in the open entry. */
+  count = 0;
+  /** The current event's signal, sender and time. */
+  signal = '';
+  sender = '';
+  timestamp = 0;
+  /** The task the current event was sent during, when its value names one. */
+  taskId: string | undefined = undefined;
+  private time = 0;
+  private fields: readonly string[] = [];
+  private value = '';
+  private payloadAt = 0;
+  private readonly origins = new Map<string, EventOrigin>();
+
+  /** Opens an entry; `false` when it is not in the current format (or its header is damaged). */
+  open(fields: readonly string[]): boolean {
+    if (fields[0] !== HEADER_FIELD || fields.length < 4 || fields.length % 2 !== 0) return false;
+    const header = fields[1]!;
+    const first = header.indexOf(' ');
+    const second = header.indexOf(' ', first + 1);
+    if (first < 0 || second < 0) return false;
+    const seq = Number(header.slice(0, first));
+    const time = Number(header.slice(first + 1, second));
+    const origin = this.originOf(header.slice(second + 1));
+    if (!Number.isInteger(seq) || !Number.isFinite(time) || origin === undefined) return false;
+    this.fields = fields;
+    this.origin = origin;
+    this.seq = seq;
+    this.time = time;
+    this.count = (fields.length - 2) / 2;
+    return true;
+  }
+
+  /** Moves to event `index` of the open entry; `false` when it is damaged. */
+  at(index: number): boolean {
+    const signal = this.fields[2 + 2 * index];
+    const value = this.fields[3 + 2 * index];
+    if (signal === undefined || value === undefined) return false;
+    const first = value.indexOf(' ');
+    const second = value.indexOf(' ', first + 1);
+    if (first < 0 || second < 0) return false;
+    const delta = Number(value.slice(0, first));
+    const length = Number(value.slice(first + 1, second));
+    if (!Number.isFinite(delta) || !Number.isInteger(length) || length < 0 || second + 1 + length > value.length) return false;
+    let payloadAt = second + 1 + length;
+    let taskId: string | undefined;
+    if (value.charCodeAt(payloadAt) === AT_SIGN) {
+      const space = value.indexOf(' ', payloadAt);
+      const taskIdLength = Number(value.slice(payloadAt + 1, space));
+      if (space < 0 || !Number.isInteger(taskIdLength) || taskIdLength < 0 || space + 1 + taskIdLength > value.length) return false;
+      taskId = value.slice(space + 1, space + 1 + taskIdLength);
+      payloadAt = space + 1 + taskIdLength;
+    }
+    this.signal = signal;
+    this.sender = value.slice(second + 1, second + 1 + length);
+    this.timestamp = this.time + delta;
+    this.taskId = taskId;
+    this.value = value;
+    this.payloadAt = payloadAt;
+    return true;
+  }
+
+  /** The current event whole, its payload parsed; `undefined` when the payload is damaged. */
+  event(id: string, index: number): TaskEvent | undefined {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(this.value.slice(this.payloadAt));
+    } catch {
+      return undefined;
+    }
+    if (typeof payload !== 'object' || payload === null) return undefined;
+    const signal = this.signal;
+    const event = { id, signal, type: CELERY_EVENT_NAMES[signal] ?? null, sender: this.sender, origin: this.origin, timestamp: this.timestamp, seq: this.seq + index, payload };
+    return (this.taskId === undefined ? event : { ...event, taskId: this.taskId }) as TaskEvent;
+  }
+
+  private originOf(json: string): EventOrigin | undefined {
+    const known = this.origins.get(json);
+    if (known !== undefined) return known;
+    let origin: Partial<EventOrigin>;
+    try {
+      origin = JSON.parse(json) as Partial<EventOrigin>;
+    } catch {
+      return undefined;
+    }
+    if (typeof origin !== 'object' || origin === null || typeof origin.name !== 'string' || typeof origin.hostname !== 'string' || typeof origin.pid !== 'number' || typeof origin.id !== 'string') {
+      return undefined;
+    }
+    if (this.origins.size >= MAX_ORIGINS) this.origins.clear();
+    const frozen = Object.freeze({ name: origin.name, hostname: origin.hostname, pid: origin.pid, id: origin.id });
+    this.origins.set(json, frozen);
+    return frozen;
+  }
+}
+
+/** The id of event `index` of an entry of `count` events. */
+export function eventIdIn(entry: string, index: number, count: number): string {
+  return count === 1 ? entry : `${entry}.${index}`;
+}
+
 /** Reads one stream entry back: its events, none for an entry that is not ours or is damaged. */
-export function decodeEntry(id: string, fields: readonly string[]): TaskEvent[] {
+export function decodeEntry(id: string, fields: readonly string[], cursor = new EntryCursor()): TaskEvent[] {
+  if (cursor.open(fields)) {
+    const events: TaskEvent[] = [];
+    for (let i = 0; i < cursor.count; i++) {
+      const event = cursor.at(i) ? cursor.event(eventIdIn(id, i, cursor.count), i) : undefined;
+      if (event) events.push(event);
+    }
+    return events;
+  }
+  return decodeOlderEntry(id, fields);
+}
+
+/** An entry as earlier versions wrote it: one event (`e`) or a JSON array of them (`b`). */
+function decodeOlderEntry(id: string, fields: readonly string[]): TaskEvent[] {
   const single = fieldValue(fields, EVENT_FIELD);
   const batch = single === undefined ? fieldValue(fields, BATCH_FIELD) : undefined;
   let records: unknown[];
@@ -169,11 +313,10 @@ export function indexInEntry(eventId: string): number {
 
 function toEvent(id: string, record: Partial<EventRecord> | null): TaskEvent | undefined {
   if (typeof record !== 'object' || record === null) return undefined;
-  const { signal, sender, origin, timestamp, seq, payload, taskId } = record;
+  const { signal, sender, origin, timestamp, seq, payload } = record;
   if (typeof signal !== 'string' || typeof sender !== 'string' || typeof timestamp !== 'number' || typeof seq !== 'number') return undefined;
   if (typeof origin !== 'object' || origin === null || typeof payload !== 'object' || payload === null) return undefined;
-  const event = { id, signal, type: CELERY_EVENT_NAMES[signal] ?? null, sender, origin, timestamp, seq, payload };
-  return (typeof taskId === 'string' ? { ...event, taskId } : event) as TaskEvent;
+  return { id, signal, type: CELERY_EVENT_NAMES[signal] ?? null, sender, origin, timestamp, seq, payload } as TaskEvent;
 }
 
 function fieldValue(fields: readonly string[], name: string): string | undefined {

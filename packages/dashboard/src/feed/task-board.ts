@@ -30,6 +30,7 @@ export interface TaskQuery {
 }
 
 export interface BoardListener {
+  /** A task changed: its summary as the board keeps it (values whole, changed in place later); cut it with {@link listed} to send it. */
   task(summary: TaskSummary): void;
   timeline(taskId: string, entry: TimelineEntry): void;
   worker(name: string): void;
@@ -122,10 +123,7 @@ export class TaskBoard {
         break;
     }
     task.updatedAt = event.timestamp;
-    if (this.listeners.size !== 0) {
-      const summary = listed(task);
-      this.listeners.forEach((l) => l.task(summary));
-    }
+    this.listeners.forEach((l) => l.task(task));
     this.addEntry(id, record, event, detailOf(event.signal, payload, task));
   }
 
@@ -221,8 +219,8 @@ export class TaskBoard {
   }
 }
 
-/** A summary with its values cut for lists. */
-function listed(task: TaskSummary): TaskSummary {
+/** A summary with its values cut for lists (a copy). */
+export function listed(task: TaskSummary): TaskSummary {
   return { ...task, args: cutValue(task.args, LIST_VALUE_CHARS), result: cutValue(task.result, LIST_VALUE_CHARS), error: cutValue(task.error, LIST_VALUE_CHARS) };
 }
 

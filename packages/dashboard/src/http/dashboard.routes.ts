@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
-import type { StreamMessages } from '../api-types';
+import type { StreamMessages, TaskSummary } from '../api-types';
 import { DASHBOARD_OPTIONS } from '../dashboard.constants';
 import { DashboardData } from '../dashboard.data';
 import type { ResolvedDashboardOptions } from '../dashboard.options';
 import { DashboardFeed } from '../feed/dashboard.feed';
+import { listed } from '../feed/task-board';
 import { CsrfCheck } from './csrf-check';
 import { GuardRunner } from './guard-runner';
 import { HttpExchange } from './http-exchange';
@@ -16,6 +17,11 @@ type Handler = (exchange: HttpExchange) => Promise<void> | void;
 /** How the HTTP adapters (Express, Fastify) take a route. */
 type RouteMethod = (path: string, handler: (request: unknown, response: unknown) => Promise<void>) => unknown;
 
+/**
+ * How long a stream gathers changes before it sends them: each task's latest state
+ * once (however many events moved it meanwhile), every timeline entry, each worker once.
+ */
+const STREAM_FLUSH_MS = 100;
 /** Comment line sent on idle event streams, so proxies keep them open. */
 const KEEPALIVE_MS = 15_000;
 
@@ -120,26 +126,51 @@ export class DashboardRoutes implements OnModuleInit, BeforeApplicationShutdown 
     exchange.json(outcome.ok ? 200 : 409, outcome);
   }
 
-  /** Server-sent events: each change of the board, as it happens. */
+  /**
+   * Server-sent events: the board's changes, gathered for up to STREAM_FLUSH_MS. Timeline
+   * entries only of the tasks named with `?timeline=<id>` (or all, `?timeline=*`): the page
+   * reads a task's timeline with the task when the task changes.
+   */
   private async stream(exchange: HttpExchange): Promise<void> {
+    const timelinesOf = new Set(exchange.url.searchParams.getAll('timeline'));
+    const everyTimeline = timelinesOf.has('*');
     await this.feed.start();
     const out = exchange.out;
     out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     out.write(': connected\n\n');
-    // What one turn of the event loop produced goes out in one write.
-    let pending: string[] = [];
+    // Changes are gathered and go out together, at most every STREAM_FLUSH_MS: a busy
+    // board costs the page (and this process) one message per task per flush, not per event.
+    const tasks = new Map<string, TaskSummary>();
+    const workers = new Set<string>();
+    let timeline: Array<StreamMessages['timeline']> = [];
+    let timer: NodeJS.Timeout | undefined;
     const flush = () => {
-      const text = pending.join('');
-      pending = [];
+      timer = undefined;
+      let text = '';
+      for (const summary of tasks.values()) text += message('task', listed(summary));
+      for (const entry of timeline) text += message('timeline', entry);
+      for (const name of workers) text += message('worker', { name });
+      tasks.clear();
+      workers.clear();
+      timeline = [];
       if (!out.writableEnded) out.write(text);
     };
-    const send = <Name extends keyof StreamMessages>(name: Name, message: StreamMessages[Name]) => {
-      if (pending.push(`event: ${name}\ndata: ${JSON.stringify(message)}\n\n`) === 1) setImmediate(flush);
-    };
+    const changed = () => (timer ??= setTimeout(flush, STREAM_FLUSH_MS));
     const unsubscribe = this.feed.board.subscribe({
-      task: (summary) => send('task', summary),
-      timeline: (taskId, entry) => send('timeline', { taskId, entry }),
-      worker: (name) => send('worker', { name }),
+      task: (summary) => {
+        // Sent in the order tasks first changed since the last flush, each with its state at the flush.
+        tasks.set(summary.id, summary);
+        changed();
+      },
+      timeline: (taskId, entry) => {
+        if (!everyTimeline && !timelinesOf.has(taskId)) return;
+        timeline.push({ taskId, entry });
+        changed();
+      },
+      worker: (name) => {
+        workers.add(name);
+        changed();
+      },
     });
     const keepalive = setInterval(() => out.write(': keepalive\n\n'), KEEPALIVE_MS);
     keepalive.unref();
@@ -147,9 +178,15 @@ export class DashboardRoutes implements OnModuleInit, BeforeApplicationShutdown 
     const end = () => {
       this.streams.delete(out);
       clearInterval(keepalive);
+      clearTimeout(timer);
       unsubscribe();
     };
     exchange.raw.on('close', end);
     out.on('close', end);
   }
+}
+
+/** One server-sent event. */
+function message<Name extends keyof StreamMessages>(name: Name, data: StreamMessages[Name]): string {
+  return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 }

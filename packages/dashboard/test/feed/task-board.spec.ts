@@ -1,5 +1,5 @@
 import type { TaskEvent } from '@tasks/bullmq';
-import { TaskBoard } from '../../src/feed/task-board';
+import { listed, TaskBoard } from '../../src/feed/task-board';
 
 let seq = 0;
 /** An event as the stream yields it (the board reads only these fields). */
@@ -84,15 +84,15 @@ describe('TaskBoard: tasks, timelines and charts from events', () => {
     expect(charts.series[1]!.buckets[0]).toEqual({ count: 0, failed: 0, meanMs: null, maxMs: null });
   });
 
-  it('tells listeners of each change with values cut for lists', () => {
+  it('tells listeners of each change, with the task whole (cut for lists by listed())', () => {
     const board = new TaskBoard(10);
     const heard: string[] = [];
-    const stop = board.subscribe({ task: (t) => heard.push(`task ${t.id} ${t.args!.text.length} ${String(t.args!.truncated)}`), timeline: (id, e) => heard.push(`timeline ${id} ${e.signal}`), worker: (name) => heard.push(`worker ${name}`) });
+    const stop = board.subscribe({ task: (t) => heard.push(`task ${t.id} ${t.args!.text.length} ${listed(t).args!.text.length} ${String(listed(t).args!.truncated)}`), timeline: (id, e) => heard.push(`timeline ${id} ${e.signal}`), worker: (name) => heard.push(`worker ${name}`) });
     board.apply(event('task_received', 'a', { taskId: 'x', args: ['y'.repeat(500)] }, 1));
     board.apply(event('worker_heartbeat', 'w1', { active: 0 }, 2));
     stop();
     board.apply(event('task_prerun', 'a', { taskId: 'x', args: [] }, 3));
-    expect(heard).toEqual(['task x 200 true', 'timeline x task_received', 'worker w1']);
+    expect(heard).toEqual(['task x 504 200 true', 'timeline x task_received', 'worker w1']);
     expect(board.detail('x')!.args!.text.length).toBe(504);
   });
 });
