@@ -27,6 +27,7 @@ export interface PreparedPublish {
 }
 
 const MAX_PRIORITY = 2_097_152;
+const EMPTY_HEADERS_JSON = '{}';
 
 /**
  * The publisher's half shared by every executor: checks the call, copies the
@@ -58,6 +59,8 @@ export interface PublishDraft {
   readonly argsJson: string;
   readonly headers: TaskHeaders;
   readonly payload: { taskId: string; args: JsonValue[]; headers: TaskHeaders; options: PublishOptions };
+  /** Whether the caller gave headers (else they are `{}` until a receiver changes them). */
+  readonly headersGiven: boolean;
   /** Whether a `before_task_publish` receiver ran, which may have changed headers and options. */
   readonly heard: boolean;
   readonly pending: Promise<unknown> | undefined;
@@ -81,7 +84,7 @@ export function draftPublish(
   validateOptions(name, options);
   const taskId = options.taskId ?? newTaskId();
   const argsJson = encodeWithin(name, args, maxPayloadBytes);
-  const copiedArgs = JSON.parse(argsJson) as JsonValue[];
+  const copiedArgs = copyArgs(args, argsJson);
   // Object.assign rather than spread: V8 spreads an object of unknown shape far more slowly.
   const headers: TaskHeaders = Object.assign({}, options.headers);
   const finalOptions: PublishOptions = Object.assign({}, options);
@@ -90,7 +93,22 @@ export function draftPublish(
   const payload = { taskId, args: copiedArgs, headers, options: finalOptions };
   const heard = beforeTaskPublish.hasListeners(name);
   const pending = beforeTaskPublish.notify(name, payload);
-  return { name, taskId, args: copiedArgs, argsJson, headers, payload, heard, pending, registry, maxPayloadBytes };
+  return { name, taskId, args: copiedArgs, argsJson, headers, headersGiven: options.headers !== undefined, payload, heard, pending, registry, maxPayloadBytes };
+}
+
+/**
+ * The arguments' own copy, as `JSON.parse(argsJson)` gives it: arguments that are
+ * all strings, finite numbers, booleans or null (checked by `assertJsonArgs`) come back
+ * from JSON as they were, `-0` as `0`, so they are copied without parsing.
+ */
+function copyArgs(args: readonly JsonValue[], argsJson: string): JsonValue[] {
+  const copy: JsonValue[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg !== null && typeof arg === 'object') return JSON.parse(argsJson) as JsonValue[];
+    copy.push(arg === 0 ? 0 : arg);
+  }
+  return copy;
 }
 
 /** Second half of {@link preparePublish}, once the draft's `pending` settled. */
@@ -103,8 +121,13 @@ export function completePublish(draft: PublishDraft): PreparedPublish {
     sent.headers = sentHeaders;
     sent.taskId = taskId;
   }
-  assertJson(sentHeaders, 'headers');
-  encodeWithin(name, sentHeaders, maxPayloadBytes, draft.argsJson.length);
+  if (draft.heard || draft.headersGiven) {
+    assertJson(sentHeaders, 'headers');
+    encodeWithin(name, sentHeaders, maxPayloadBytes, draft.argsJson.length);
+  } else if (draft.argsJson.length + EMPTY_HEADERS_JSON.length > maxPayloadBytes) {
+    // Headers nobody gave or changed are `{}`: only the size can fail, as encodeWithin says.
+    encodeWithin(name, sentHeaders, maxPayloadBytes, draft.argsJson.length);
+  }
   // Unheard, the options are the caller's, already checked.
   if (draft.heard) validateOptions(name, sent);
 
@@ -158,7 +181,10 @@ function validateOptions(name: string, options: PublishOptions): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidPublishOptionsError(name, 'options', 'an object of publish options', show(options));
   }
-  for (const key of Object.keys(options)) {
+  const keys = Object.keys(options);
+  // No options (the usual `delay()`): every default is valid.
+  if (keys.length === 0 && Object.getPrototypeOf(options) === Object.prototype) return;
+  for (const key of keys) {
     if (!PUBLISH_OPTIONS.has(key)) {
       throw new InvalidPublishOptionsError(name, key, `one of the publish options (${[...PUBLISH_OPTIONS].join(', ')})`, 'an unknown option name');
     }

@@ -62,7 +62,23 @@ const DEFAULT_TIME_LIMIT_GRACE_MS = 1000;
  * It never throws: the outcome says what the executor must record. Receivers and
  * hooks run inside the task's {@link TaskContext}.
  */
-export function traceAttempt(task: TaskDefinition, request: TaskRequest, options: AttemptOptions = {}): Promise<AttemptOutcome> {
+export function traceAttempt(task: TaskDefinition, request: TaskRequest, options: AttemptOptions = NO_OPTIONS): Promise<AttemptOutcome> {
+  let outcome: AttemptOutcome | Promise<AttemptOutcome>;
+  try {
+    outcome = runAttempt(task, request, options);
+  } catch (thrown) {
+    return Promise.reject(thrown);
+  }
+  return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
+}
+
+/**
+ * @internal {@link traceAttempt} for a caller that can take the outcome as it is: an
+ * attempt whose body, receivers and hooks returned no promise ends before this
+ * returns, and one whose only promise was the body's costs one reaction on it rather
+ * than an async function of its own. May throw where `traceAttempt` would reject.
+ */
+export function runAttempt(task: TaskDefinition, request: TaskRequest, options: AttemptOptions = NO_OPTIONS): AttemptOutcome | Promise<AttemptOutcome> {
   const abort = options.abort ?? new AttemptAbort();
   const context = new TaskContext({
     id: request.id,
@@ -76,6 +92,8 @@ export function traceAttempt(task: TaskDefinition, request: TaskRequest, options
   });
   return context.run(() => new Attempt(task, request, context, abort, options).run());
 }
+
+const NO_OPTIONS: AttemptOptions = Object.freeze({});
 
 class Attempt {
   private readonly sender: string;
@@ -94,10 +112,41 @@ class Attempt {
     this.args = request.args;
   }
 
-  async run(): Promise<AttemptOutcome> {
-    // Signals are awaited only when a receiver returned a promise, hooks only when
-    // the class has them: a task without either costs this function one promise.
+  /**
+   * Runs the attempt, synchronously as far as nothing returns a promise: a task
+   * without a `beforeStart` hook or canvas callback, whose prerun receivers returned
+   * no promise, costs no async function, only a reaction on the body's promise (every
+   * promise costs on Node 20 once `AsyncLocalStorage` is in use). Signals are awaited
+   * only when a receiver returned a promise, hooks only when the class has them.
+   */
+  run(): AttemptOutcome | Promise<AttemptOutcome> {
     const prerun = taskPrerun.notify(this.sender, { taskId: this.taskId, args: this.args, context: this.context });
+    if (prerun || this.options.beforeSuccess || this.task.hooks?.beforeStart) return this.runAsync(prerun);
+    const started = performance.now();
+    let returned: unknown;
+    try {
+      returned = this.callBody();
+    } catch (thrown) {
+      return this.failed(toError(thrown));
+    }
+    if (!isPromiseLike(returned)) return this.succeeded(returned, started);
+    return Promise.resolve(returned).then(
+      (value) => this.succeeded(value, started),
+      (thrown: unknown) => this.failed(toError(thrown)),
+    );
+  }
+
+  private succeeded(returned: unknown, started: number): AttemptOutcome | Promise<AttemptOutcome> {
+    let result: JsonValue;
+    try {
+      result = checkResult(returned);
+    } catch (thrown) {
+      return this.failed(toError(thrown));
+    }
+    return this.finish(result, performance.now() - started);
+  }
+
+  private async runAsync(prerun: Promise<unknown> | undefined): Promise<AttemptOutcome> {
     if (prerun) await prerun;
     const started = performance.now();
     let result: JsonValue;
@@ -110,18 +159,38 @@ class Attempt {
     } catch (thrown) {
       return this.failed(toError(thrown));
     }
-    const runtimeMs = performance.now() - started;
+    return this.finish(result, performance.now() - started);
+  }
+
+  /** The success half: `onSuccess`, `task_success`, `afterReturn`, `task_postrun(SUCCESS)`, without a promise when none is pending. */
+  private finish(result: JsonValue, runtimeMs: number): AttemptOutcome | Promise<AttemptOutcome> {
     const hooks = this.task.hooks;
-    if (hooks) {
-      const onSuccess = this.hook('onSuccess', () => hooks.onSuccess?.(result, this.context));
-      if (onSuccess) await onSuccess;
+    if (hooks && typeof hooks.onSuccess === 'function') {
+      return this.finishAfter(this.runHook('onSuccess', () => hooks.onSuccess?.(result, this.context)), result, runtimeMs);
     }
     const success = taskSuccess.notify(this.sender, { taskId: this.taskId, args: this.args, result, runtimeMs });
+    return this.postrun(success, result);
+  }
+
+  private async finishAfter(onSuccess: Promise<void>, result: JsonValue, runtimeMs: number): Promise<AttemptOutcome> {
+    await onSuccess;
+    const success = taskSuccess.notify(this.sender, { taskId: this.taskId, args: this.args, result, runtimeMs });
+    return this.postrun(success, result);
+  }
+
+  /** After `task_success` (`success`: its receivers, when pending): `afterReturn` and `task_postrun(SUCCESS)`. */
+  private postrun(success: Promise<unknown> | undefined, result: JsonValue): AttemptOutcome | Promise<AttemptOutcome> {
+    const hooks = this.task.hooks;
+    if (success || (hooks && typeof hooks.afterReturn === 'function')) return this.postrunAfter(success, result);
+    const postrun = taskPostrun.notify(this.sender, { taskId: this.taskId, args: this.args, retval: result, state: TaskState.SUCCESS });
+    const outcome: AttemptOutcome = { state: TaskState.SUCCESS, result };
+    return postrun ? postrun.then(() => outcome) : outcome;
+  }
+
+  private async postrunAfter(success: Promise<unknown> | undefined, result: JsonValue): Promise<AttemptOutcome> {
     if (success) await success;
-    if (hooks) {
-      const afterReturn = this.hook('afterReturn', () => hooks.afterReturn?.(TaskState.SUCCESS, result, this.context));
-      if (afterReturn) await afterReturn;
-    }
+    const afterReturn = this.hook('afterReturn', (hooks) => hooks.afterReturn?.(TaskState.SUCCESS, result, this.context));
+    if (afterReturn) await afterReturn;
     const postrun = taskPostrun.notify(this.sender, { taskId: this.taskId, args: this.args, retval: result, state: TaskState.SUCCESS });
     if (postrun) await postrun;
     return { state: TaskState.SUCCESS, result };
