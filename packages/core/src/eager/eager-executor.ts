@@ -14,14 +14,7 @@ import type { TaskDefinition } from '../tasks/task-definition';
 import type { PublishOptions, TaskHeaders, TaskRequest } from '../tasks/task-message';
 import type { TaskRegistry } from '../tasks/task-registry';
 import { TaskState } from '../tasks/task-state';
-
-/** What the executor knows of one task, updated in place as it goes: `result` once SUCCESS, `error` and `name` once FAILURE. */
-interface EagerRecord {
-  state: TaskState;
-  result?: JsonValue;
-  error?: Error;
-  name?: string;
-}
+import { KeptRecords, type EagerRecord } from './kept-records';
 
 const DEFAULT_KEEP_RESULTS = 10_000;
 
@@ -47,14 +40,8 @@ export interface EagerPublished {
  * await (await tasks.delay('emails.send', 'a@b.c', 'hi')).get();
  */
 export class EagerExecutor implements CanvasExecutor {
-  private readonly records = new Map<string, EagerRecord>();
-  /**
-   * Ids in the order they were first recorded, from `orderStart` on: the oldest is
-   * dropped past `keepResults`. (Taking the Map's first key instead would walk the
-   * holes its deletions leave at the front, on every call.)
-   */
-  private order: string[] = [];
-  private orderStart = 0;
+  /** The latest `keepResults` tasks' records, for `result(id)`. */
+  private readonly records: KeptRecords;
   /** Chains, groups and chords run inline; every task they name must be registered here. */
   readonly canvas: Canvas;
 
@@ -65,9 +52,10 @@ export class EagerExecutor implements CanvasExecutor {
    */
   constructor(
     private readonly registry: TaskRegistry,
-    private readonly keepResults = DEFAULT_KEEP_RESULTS,
+    keepResults = DEFAULT_KEEP_RESULTS,
     canvasOptions: CanvasOptions = {},
   ) {
+    this.records = new KeptRecords(keepResults);
     this.canvas = new Canvas(this, registry, { ...canvasOptions, knownTasksOnly: true });
   }
 
@@ -94,7 +82,7 @@ export class EagerExecutor implements CanvasExecutor {
     const call = completePublish(draft);
     // A fresh id is new; only one the caller chose may already be here.
     if (options.taskId !== undefined && this.records.has(call.taskId)) return this.result(call.taskId);
-    const record = this.published(call);
+    const record = this.records.add(call.taskId);
     // Args nobody saw at publish can go to the body as they are: it still gets the only copy.
     const unseenArgs = beforeTaskPublish.isHeard(call.name) || afterTaskPublish.isHeard(call.name) ? undefined : call.args;
     const after = afterTaskPublish.notify(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
@@ -113,32 +101,10 @@ export class EagerExecutor implements CanvasExecutor {
     const call = completePublish(draft);
     // The same id twice does not run twice, as with the BullMQ executor.
     if (this.records.has(call.taskId)) return { taskId: call.taskId, run: async () => undefined };
-    const record = this.published(call);
+    const record = this.records.add(call.taskId);
     const after = afterTaskPublish.notify(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
     if (after) await after;
     return { taskId: call.taskId, run: async (hooks = NO_HOOKS, joinedArgs) => void (await this.execute(call, record, hooks, joinedArgs, undefined, false)) };
-  }
-
-  /** Records a new call as pending, dropping the oldest record past `keepResults`. */
-  private published(call: PreparedPublish): EagerRecord {
-    const record = this.add(call.taskId);
-    if (this.records.size > this.keepResults) this.dropOldest();
-    return record;
-  }
-
-  private add(taskId: string): EagerRecord {
-    const record: EagerRecord = { state: TaskState.PENDING, result: undefined, error: undefined, name: undefined };
-    this.records.set(taskId, record);
-    this.order.push(taskId);
-    return record;
-  }
-
-  private dropOldest(): void {
-    this.records.delete(this.order[this.orderStart++]!);
-    if (this.orderStart >= 1024 && this.orderStart * 2 >= this.order.length) {
-      this.order = this.order.slice(this.orderStart);
-      this.orderStart = 0;
-    }
   }
 
   /** Runs a canvas inline; see `Canvas`. */
@@ -148,14 +114,14 @@ export class EagerExecutor implements CanvasExecutor {
 
   /** @internal A canvas task that will never run, recorded as failed with the error that stopped it. */
   recordFailure(taskId: string, name: string, error: Error): void {
-    const record = this.records.get(taskId) ?? this.add(taskId);
+    const record = this.records.get(taskId) ?? this.records.add(taskId);
     record.state = TaskState.FAILURE;
     record.error = error;
     record.name = name;
   }
 
   result(taskId: string): AsyncResult {
-    return new EagerResult(taskId, this.records);
+    return new EagerResult(taskId, this.records, undefined);
   }
 
   async revoke(taskId: string): Promise<RevokeOutcome> {
@@ -165,8 +131,6 @@ export class EagerExecutor implements CanvasExecutor {
 
   async close(): Promise<void> {
     this.records.clear();
-    this.order = [];
-    this.orderStart = 0;
   }
 
   /**
@@ -183,7 +147,7 @@ export class EagerExecutor implements CanvasExecutor {
     withResult: boolean,
   ): Ran {
     const task = this.registry.get(call.name);
-    if (!task) return this.unknownTask(call, record).then(() => (withResult ? this.result(call.taskId) : undefined));
+    if (!task) return this.unknownTask(call, record).then(() => (withResult ? new EagerResult(call.taskId, this.records, record) : undefined));
     return this.attempt(new EagerAttempts(task, call, record, hooks, joinedArgs, withResult), call.headers, 0, unseenArgs);
   }
 
@@ -237,7 +201,7 @@ export class EagerExecutor implements CanvasExecutor {
       record.name = run.call.name;
     }
     record.state = outcome.state === TaskState.SUCCESS ? TaskState.SUCCESS : TaskState.FAILURE;
-    return run.withResult ? this.result(run.call.taskId) : undefined;
+    return run.withResult ? new EagerResult(run.call.taskId, this.records, record) : undefined;
   }
 }
 
@@ -262,11 +226,14 @@ const NO_HOOKS: EagerHooks = Object.freeze({});
 class EagerResult implements AsyncResult {
   constructor(
     readonly id: string,
-    private readonly records: ReadonlyMap<string, EagerRecord>,
+    private readonly records: KeptRecords,
+    /** The record of the call that made this result, read without a lookup while it is kept. */
+    private readonly own: EagerRecord | undefined,
   ) {}
 
   private record(): EagerRecord | undefined {
-    return this.records.get(this.id);
+    const own = this.own;
+    return own !== undefined && own.kept ? own : this.records.get(this.id);
   }
 
   async state(): Promise<TaskState> {

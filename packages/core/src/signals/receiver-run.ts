@@ -100,9 +100,9 @@ class ReceiverRun<Payload extends object> implements Watched {
     private readonly responses: SignalResponse<Payload>[],
     private readonly timeoutMs: number | undefined,
   ) {
-    this.done = new Promise((resolve) => {
-      this.resolve = resolve;
-    });
+    this.done = new Promise<readonly SignalResponse<Payload>[]>(captureResolve);
+    this.resolve = captured as (responses: readonly SignalResponse<Payload>[]) => void;
+    captured = undefined;
     this.await(pending);
   }
 
@@ -148,6 +148,13 @@ class ReceiverRun<Payload extends object> implements Watched {
     }
     this.resolve(responses);
   }
+}
+
+/** Where {@link captureResolve} leaves a new promise's resolve function (no closure per send). */
+let captured: ((responses: never) => void) | undefined;
+
+function captureResolve(resolve: (responses: never) => void): void {
+  captured = resolve;
 }
 
 /** Whether `value` is a promise or another thenable. */
