@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { CORE_DEFAULTS } from '../defaults';
 import { InvalidPublishOptionsError } from '../errors';
 import { encodeWithin } from './payload-size';
@@ -7,6 +6,7 @@ import type { JsonValue } from '../serialization/json-value';
 import { beforeTaskPublish } from '../signals/builtins';
 import type { PublishOptions, TaskHeaders } from '../tasks/task-message';
 import { DEFAULT_QUEUE, type TaskRegistry } from '../tasks/task-registry';
+import { newTaskId } from '../utils/task-id';
 
 /** A call ready to be written: validated, with what `before_task_publish` receivers decided. */
 export interface PreparedPublish {
@@ -146,18 +146,6 @@ export function completePublish(draft: PublishDraft): PreparedPublish {
     expiresAt: resolveExpiry(name, sent, now),
     timeLimitMs: resolveTimeLimit(name, sent),
   };
-}
-
-/**
- * A fresh task id. `randomUUID()` builds its string from 20 pieces, which V8 keeps as
- * a tree of joined strings (about 450 bytes) until something flattens it; an id lives
- * on in results and maps, so it is flattened once here (reading a string as a number
- * does that), leaving 36 bytes of text.
- */
-function newTaskId(): string {
-  const id = randomUUID();
-  Number(id);
-  return id;
 }
 
 /** Every option `PublishOptions` has (the compiler keeps this list complete): any other name is refused, as a typo would otherwise be ignored. */
