@@ -183,9 +183,7 @@ export class EagerExecutor implements CanvasExecutor {
 
   private trace(run: EagerAttempts, request: TaskRequest): Ran {
     run.record.state = TaskState.STARTED;
-    const outcome = runAttempt(run.task, request, run.hooks);
-    if (outcome instanceof Promise) return outcome.then((settled) => this.settle(run, settled, request.retries));
-    return this.settle(run, outcome, request.retries);
+    return runAttempt(run.task, request, run.hooks, (outcome) => this.settle(run, outcome, request.retries));
   }
 
   private settle(run: EagerAttempts, outcome: AttemptOutcome, retries: number): Ran {

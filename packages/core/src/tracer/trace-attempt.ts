@@ -65,20 +65,30 @@ const DEFAULT_TIME_LIMIT_GRACE_MS = 1000;
 export function traceAttempt(task: TaskDefinition, request: TaskRequest, options: AttemptOptions = NO_OPTIONS): Promise<AttemptOutcome> {
   let outcome: AttemptOutcome | Promise<AttemptOutcome>;
   try {
-    outcome = runAttempt(task, request, options);
+    outcome = runAttempt(task, request, options, sameOutcome);
   } catch (thrown) {
     return Promise.reject(thrown);
   }
   return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
 }
 
+function sameOutcome(outcome: AttemptOutcome): AttemptOutcome {
+  return outcome;
+}
+
 /**
- * @internal {@link traceAttempt} for a caller that can take the outcome as it is: an
- * attempt whose body, receivers and hooks returned no promise ends before this
- * returns, and one whose only promise was the body's costs one reaction on it rather
- * than an async function of its own. May throw where `traceAttempt` would reject.
+ * @internal {@link traceAttempt} for a caller that takes the outcome as it comes:
+ * `then` gets it (outside the task's context, as after `await traceAttempt()`), at once
+ * when the body, receivers and hooks returned no promise, and otherwise once they
+ * settled. An attempt whose only promise is the body's costs one reaction on it, and no
+ * promise of the tracer's or the caller's own. May throw where `traceAttempt` would reject.
  */
-export function runAttempt(task: TaskDefinition, request: TaskRequest, options: AttemptOptions = NO_OPTIONS): AttemptOutcome | Promise<AttemptOutcome> {
+export function runAttempt<Result>(
+  task: TaskDefinition,
+  request: TaskRequest,
+  options: AttemptOptions,
+  then: (outcome: AttemptOutcome) => Result | Promise<Result>,
+): Result | Promise<Result> {
   const abort = options.abort ?? new AttemptAbort();
   const context = new TaskContext({
     id: request.id,
@@ -90,8 +100,22 @@ export function runAttempt(task: TaskDefinition, request: TaskRequest, options: 
     headers: request.headers,
     abort,
   });
-  return context.run(() => new Attempt(task, request, context, abort, options).run());
+  const attempt = new Attempt(task, request, context, abort, options);
+  const outcome = context.run(() => attempt.run());
+  if (outcome !== BODY_PENDING) return outcome instanceof Promise ? outcome.then(then) : then(outcome);
+  // Only the body is pending: the rest of the attempt runs in the task's context again once it settled.
+  return Promise.resolve(attempt.pendingBody).then(
+    (value) => andThen(context.run(() => attempt.succeeded(value)), then),
+    (thrown: unknown) => andThen(context.run(() => attempt.failed(toError(thrown))), then),
+  );
 }
+
+function andThen<Result>(outcome: AttemptOutcome | Promise<AttemptOutcome>, then: (outcome: AttemptOutcome) => Result | Promise<Result>): Result | Promise<Result> {
+  return outcome instanceof Promise ? outcome.then(then) : then(outcome);
+}
+
+/** What {@link Attempt.run} returns when the body returned a promise and nothing else is pending: see `pendingBody`. */
+const BODY_PENDING: unique symbol = Symbol('body pending');
 
 const NO_OPTIONS: AttemptOptions = Object.freeze({});
 
@@ -99,6 +123,10 @@ class Attempt {
   private readonly sender: string;
   private readonly taskId: string;
   private readonly args: readonly JsonValue[];
+  /** When the body was called (`performance.now()`). */
+  private started = 0;
+  /** What the body returned, when {@link run} returned `BODY_PENDING`. */
+  pendingBody: PromiseLike<unknown> | undefined = undefined;
 
   constructor(
     private readonly task: TaskDefinition,
@@ -119,31 +147,30 @@ class Attempt {
    * promise costs on Node 20 once `AsyncLocalStorage` is in use). Signals are awaited
    * only when a receiver returned a promise, hooks only when the class has them.
    */
-  run(): AttemptOutcome | Promise<AttemptOutcome> {
+  run(): AttemptOutcome | Promise<AttemptOutcome> | typeof BODY_PENDING {
     const prerun = taskPrerun.notify(this.sender, { taskId: this.taskId, args: this.args, context: this.context });
     if (prerun || this.options.beforeSuccess || this.task.hooks?.beforeStart) return this.runAsync(prerun);
-    const started = performance.now();
+    this.started = performance.now();
     let returned: unknown;
     try {
       returned = this.callBody();
     } catch (thrown) {
       return this.failed(toError(thrown));
     }
-    if (!isPromiseLike(returned)) return this.succeeded(returned, started);
-    return Promise.resolve(returned).then(
-      (value) => this.succeeded(value, started),
-      (thrown: unknown) => this.failed(toError(thrown)),
-    );
+    if (!isPromiseLike(returned)) return this.succeeded(returned);
+    this.pendingBody = returned;
+    return BODY_PENDING;
   }
 
-  private succeeded(returned: unknown, started: number): AttemptOutcome | Promise<AttemptOutcome> {
+  /** The rest of {@link run} once the body returned `returned` (to be called in the task's context). */
+  succeeded(returned: unknown): AttemptOutcome | Promise<AttemptOutcome> {
     let result: JsonValue;
     try {
       result = checkResult(returned);
     } catch (thrown) {
       return this.failed(toError(thrown));
     }
-    return this.finish(result, performance.now() - started);
+    return this.finish(result, performance.now() - this.started);
   }
 
   private async runAsync(prerun: Promise<unknown> | undefined): Promise<AttemptOutcome> {
@@ -259,7 +286,7 @@ class Attempt {
     });
   }
 
-  private async failed(thrown: Error): Promise<AttemptOutcome> {
+  async failed(thrown: Error): Promise<AttemptOutcome> {
     const error = nameByClass(thrown);
     // Terminated by a revoke: reported with task_revoked, then task_postrun, as Celery does.
     if (error instanceof TaskRevokedError) {
