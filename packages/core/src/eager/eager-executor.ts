@@ -85,7 +85,7 @@ export class EagerExecutor implements CanvasExecutor {
     const record = this.records.add(call.taskId);
     // Args nobody saw at publish can go to the body as they are: it still gets the only copy.
     const unseenArgs = beforeTaskPublish.isHeard(call.name) || afterTaskPublish.isHeard(call.name) ? undefined : call.args;
-    const after = afterTaskPublish.notify(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
+    const after = afterTaskPublish.isIdle() ? undefined : afterTaskPublish.notify(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
     if (after) return after.then(() => this.execute(call, record, NO_HOOKS, undefined, unseenArgs, true) as Ran<AsyncResult>);
     return this.execute(call, record, NO_HOOKS, undefined, unseenArgs, true) as Ran<AsyncResult>;
   }
@@ -102,7 +102,7 @@ export class EagerExecutor implements CanvasExecutor {
     // The same id twice does not run twice, as with the BullMQ executor.
     if (this.records.has(call.taskId)) return { taskId: call.taskId, run: async () => undefined };
     const record = this.records.add(call.taskId);
-    const after = afterTaskPublish.notify(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
+    const after = afterTaskPublish.isIdle() ? undefined : afterTaskPublish.notify(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
     if (after) await after;
     return { taskId: call.taskId, run: async (hooks = NO_HOOKS, joinedArgs) => void (await this.execute(call, record, hooks, joinedArgs, undefined, false)) };
   }
@@ -176,7 +176,7 @@ export class EagerExecutor implements CanvasExecutor {
       timeLimitMs: call.timeLimitMs,
     };
     readCanvasIds(request);
-    const received = taskReceived.notify(call.name, { taskId: call.taskId, args: request.args, request });
+    const received = taskReceived.isIdle() ? undefined : taskReceived.notify(call.name, { taskId: call.taskId, args: request.args, request });
     if (received) return received.then(() => this.trace(run, request));
     return this.trace(run, request);
   }

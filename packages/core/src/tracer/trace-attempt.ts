@@ -148,7 +148,7 @@ class Attempt {
    * only when a receiver returned a promise, hooks only when the class has them.
    */
   run(): AttemptOutcome | Promise<AttemptOutcome> | typeof BODY_PENDING {
-    const prerun = taskPrerun.notify(this.sender, { taskId: this.taskId, args: this.args, context: this.context });
+    const prerun = taskPrerun.isIdle() ? undefined : taskPrerun.notify(this.sender, { taskId: this.taskId, args: this.args, context: this.context });
     if (prerun || this.options.beforeSuccess || this.task.hooks?.beforeStart) return this.runAsync(prerun);
     this.started = performance.now();
     let returned: unknown;
@@ -195,13 +195,13 @@ class Attempt {
     if (hooks && typeof hooks.onSuccess === 'function') {
       return this.finishAfter(this.runHook('onSuccess', () => hooks.onSuccess?.(result, this.context)), result, runtimeMs);
     }
-    const success = taskSuccess.notify(this.sender, { taskId: this.taskId, args: this.args, result, runtimeMs });
+    const success = taskSuccess.isIdle() ? undefined : taskSuccess.notify(this.sender, { taskId: this.taskId, args: this.args, result, runtimeMs });
     return this.postrun(success, result);
   }
 
   private async finishAfter(onSuccess: Promise<void>, result: JsonValue, runtimeMs: number): Promise<AttemptOutcome> {
     await onSuccess;
-    const success = taskSuccess.notify(this.sender, { taskId: this.taskId, args: this.args, result, runtimeMs });
+    const success = taskSuccess.isIdle() ? undefined : taskSuccess.notify(this.sender, { taskId: this.taskId, args: this.args, result, runtimeMs });
     return this.postrun(success, result);
   }
 
@@ -209,7 +209,7 @@ class Attempt {
   private postrun(success: Promise<unknown> | undefined, result: JsonValue): AttemptOutcome | Promise<AttemptOutcome> {
     const hooks = this.task.hooks;
     if (success || (hooks && typeof hooks.afterReturn === 'function')) return this.postrunAfter(success, result);
-    const postrun = taskPostrun.notify(this.sender, { taskId: this.taskId, args: this.args, retval: result, state: TaskState.SUCCESS });
+    const postrun = taskPostrun.isIdle() ? undefined : taskPostrun.notify(this.sender, { taskId: this.taskId, args: this.args, retval: result, state: TaskState.SUCCESS });
     const outcome: AttemptOutcome = { state: TaskState.SUCCESS, result };
     return postrun ? postrun.then(() => outcome) : outcome;
   }
@@ -218,7 +218,7 @@ class Attempt {
     if (success) await success;
     const afterReturn = this.hook('afterReturn', (hooks) => hooks.afterReturn?.(TaskState.SUCCESS, result, this.context));
     if (afterReturn) await afterReturn;
-    const postrun = taskPostrun.notify(this.sender, { taskId: this.taskId, args: this.args, retval: result, state: TaskState.SUCCESS });
+    const postrun = taskPostrun.isIdle() ? undefined : taskPostrun.notify(this.sender, { taskId: this.taskId, args: this.args, retval: result, state: TaskState.SUCCESS });
     if (postrun) await postrun;
     return { state: TaskState.SUCCESS, result };
   }
