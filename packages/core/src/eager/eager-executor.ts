@@ -167,7 +167,7 @@ export class EagerExecutor implements CanvasExecutor {
       id: call.taskId,
       name: call.name,
       // The body gets its own copy, as a worker parses one from Redis.
-      args: retries === 0 && unseenArgs ? unseenArgs : (JSON.parse(joinedArgs ? JSON.stringify(joinedArgs) : call.argsJson) as JsonValue[]),
+      args: retries === 0 && unseenArgs ? unseenArgs : (JSON.parse(joinedArgs ? JSON.stringify(joinedArgs) : call.argsJson.text) as JsonValue[]),
       headers,
       queue: call.queue,
       retries,

@@ -1,6 +1,6 @@
 import { CORE_DEFAULTS } from '../defaults';
 import { InvalidPublishOptionsError } from '../errors';
-import { encodeWithin } from './payload-size';
+import { encodeWithin, withinLimit } from './payload-size';
 import { assertJson, assertJsonArgs } from '../serialization/json-guard';
 import type { JsonValue } from '../serialization/json-value';
 import { beforeTaskPublish } from '../signals/builtins';
@@ -14,7 +14,7 @@ export interface PreparedPublish {
   name: string;
   args: readonly JsonValue[];
   /** `args` as JSON, as checked against the payload limit (before any receiver saw them). */
-  argsJson: string;
+  argsJson: ArgsJson;
   headers: TaskHeaders;
   options: PublishOptions;
   queue: string;
@@ -24,6 +24,38 @@ export interface PreparedPublish {
   /** Epoch ms after which the task must not start, if any. */
   expiresAt: number | undefined;
   timeLimitMs: number | undefined;
+}
+
+/**
+ * A call's arguments as JSON, as the caller gave them. Arguments that are all strings,
+ * numbers, booleans or null and short enough to be within the payload limit whatever
+ * their exact encoding are kept as a copy and encoded only if something reads `text`
+ * (an eager retry, a check of headers given with them).
+ */
+export class ArgsJson {
+  constructor(
+    private json: string | undefined,
+    private readonly copy: readonly JsonValue[] | undefined,
+    /** The length of `text`, or a bound of it while it is not made. */
+    readonly maxLength: number,
+  ) {}
+
+  get text(): string {
+    return (this.json ??= JSON.stringify(this.copy));
+  }
+}
+
+/** Longest JSON that arguments all strings, numbers, booleans or null can have; -1 if one is an array or object. */
+function primitiveArgsJsonBound(args: readonly JsonValue[]): number {
+  let bound = 2;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    // A string: its quotes and at most 6 characters per code unit ("\u001f"); anything else at most 24 ("-1.2345678901234567e-308"); a comma.
+    if (typeof arg === 'string') bound += 6 * arg.length + 3;
+    else if (arg !== null && typeof arg === 'object') return -1;
+    else bound += 25;
+  }
+  return bound;
 }
 
 const MAX_PRIORITY = 2_097_152;
@@ -56,7 +88,7 @@ export interface PublishDraft {
   readonly name: string;
   readonly taskId: string;
   readonly args: JsonValue[];
-  readonly argsJson: string;
+  readonly argsJson: ArgsJson;
   readonly headers: TaskHeaders;
   readonly payload: { taskId: string; args: JsonValue[]; headers: TaskHeaders; options: PublishOptions };
   /** Whether the caller gave headers (else they are `{}` until a receiver changes them). */
@@ -83,8 +115,18 @@ export function draftPublish(
   // Everything the caller gave is checked before any signal fires; what receivers change, after.
   validateOptions(name, options);
   const taskId = options.taskId ?? newTaskId();
-  const argsJson = encodeWithin(name, args, maxPayloadBytes);
-  const copiedArgs = copyArgs(args, argsJson);
+  let argsJson: ArgsJson;
+  let copiedArgs: JsonValue[];
+  const bound = primitiveArgsJsonBound(args);
+  if (withinLimit(bound, maxPayloadBytes)) {
+    // Nothing to encode yet: no encoding of them can reach the limit.
+    copiedArgs = copyArgs(args, undefined);
+    argsJson = new ArgsJson(undefined, copyArgs(args, undefined), bound);
+  } else {
+    const json = encodeWithin(name, args, maxPayloadBytes);
+    copiedArgs = copyArgs(args, json);
+    argsJson = new ArgsJson(json, undefined, json.length);
+  }
   // Object.assign rather than spread: V8 spreads an object of unknown shape far more slowly.
   const headers: TaskHeaders = Object.assign({}, options.headers);
   const finalOptions: PublishOptions = Object.assign({}, options);
@@ -101,11 +143,11 @@ export function draftPublish(
  * all strings, finite numbers, booleans or null (checked by `assertJsonArgs`) come back
  * from JSON as they were, `-0` as `0`, so they are copied without parsing.
  */
-function copyArgs(args: readonly JsonValue[], argsJson: string): JsonValue[] {
+function copyArgs(args: readonly JsonValue[], argsJson: string | undefined): JsonValue[] {
   const copy: JsonValue[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg !== null && typeof arg === 'object') return JSON.parse(argsJson) as JsonValue[];
+    if (arg !== null && typeof arg === 'object') return JSON.parse(argsJson!) as JsonValue[];
     copy.push(arg === 0 ? 0 : arg);
   }
   return copy;
@@ -123,10 +165,10 @@ export function completePublish(draft: PublishDraft): PreparedPublish {
   }
   if (draft.heard || draft.headersGiven) {
     assertJson(sentHeaders, 'headers');
-    encodeWithin(name, sentHeaders, maxPayloadBytes, draft.argsJson.length);
-  } else if (draft.argsJson.length + EMPTY_HEADERS_JSON.length > maxPayloadBytes) {
+    encodeWithin(name, sentHeaders, maxPayloadBytes, draft.argsJson.text.length);
+  } else if (draft.argsJson.maxLength + EMPTY_HEADERS_JSON.length > maxPayloadBytes) {
     // Headers nobody gave or changed are `{}`: only the size can fail, as encodeWithin says.
-    encodeWithin(name, sentHeaders, maxPayloadBytes, draft.argsJson.length);
+    encodeWithin(name, sentHeaders, maxPayloadBytes, draft.argsJson.text.length);
   }
   // Unheard, the options are the caller's, already checked.
   if (draft.heard) validateOptions(name, sent);
