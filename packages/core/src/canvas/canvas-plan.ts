@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { InvalidCanvasError } from '../errors';
 import { checkPublishOptions } from '../publish/prepare-publish';
 import { assertJson } from '../serialization/json-guard';
@@ -6,6 +5,7 @@ import type { JsonValue } from '../serialization/json-value';
 import type { LinkedTask, PublishOptions, TaskHeaders } from '../tasks/task-message';
 import type { TaskRegistry } from '../tasks/task-registry';
 import type { CanvasNode } from './canvas-node';
+import { newTaskId } from '../utils/task-id';
 
 /** A task's publish options in a plan: JSON, so a plan can travel in a job's data. */
 export interface PlannedOptions {
@@ -157,7 +157,7 @@ class Planner {
     const { taskId, link, linkError, eta, expires, headers } = signature.options;
     const queue = checkPublishOptions(name, signature.options, registered?.options.queue);
     if (headers !== undefined) assertJson(headers, `${path}.options.headers`);
-    const id = taskId ?? randomUUID();
+    const id = taskId ?? newTaskId();
     if (typeof id !== 'string' || id === '') throw new InvalidCanvasError(`${path}.options.taskId`, 'a task id must be a non-empty string');
     if (this.ids.has(id)) throw new InvalidCanvasError(`${path}.options.taskId`, `the task id ${id} is used twice in this canvas; give each task its own id`);
     this.ids.add(id);
@@ -207,7 +207,7 @@ class Planner {
         `a group of ${members.length} members is more than the limit of ${this.limits.maxGroupSize}; split it, or raise canvas.maxGroupSize`,
       );
     }
-    return { kind: 'group', id: randomUUID(), members: members.map((member, i) => this.build(member, `${path}[${i}]`)) };
+    return { kind: 'group', id: newTaskId(), members: members.map((member, i) => this.build(member, `${path}[${i}]`)) };
   }
 
   private chord(header: PlannedGroup, body: PlannedNode, path: string): PlannedChord {

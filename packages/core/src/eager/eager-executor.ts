@@ -5,22 +5,16 @@ import { runEagerCanvas } from '../canvas/eager-canvas';
 import { readCanvasIds } from '../canvas/canvas-ids';
 import { Signature } from '../canvas/signature';
 import { ChordError, TaskFailedError, TaskTimeoutError, UnknownTaskError } from '../errors';
-import { completePublish, draftPublish, type PreparedPublish } from '../publish/prepare-publish';
+import { completePublish, draftPublish, type PreparedPublish, type PublishDraft } from '../publish/prepare-publish';
 import type { JsonValue } from '../serialization/json-value';
 import { afterTaskPublish, beforeTaskPublish, taskReceived, taskUnknown } from '../signals/builtins';
-import { traceAttempt, type AttemptOptions } from '../tracer/trace-attempt';
+import { runAttempt, type AttemptOptions, type AttemptOutcome } from '../tracer/trace-attempt';
 import type { AsyncResult, GetResultOptions, RevokeOptions, RevokeOutcome } from '../tasks/async-result';
-import type { PublishOptions, TaskRequest } from '../tasks/task-message';
+import type { TaskDefinition } from '../tasks/task-definition';
+import type { PublishOptions, TaskHeaders, TaskRequest } from '../tasks/task-message';
 import type { TaskRegistry } from '../tasks/task-registry';
 import { TaskState } from '../tasks/task-state';
-
-/** What the executor knows of one task, updated in place as it goes: `result` once SUCCESS, `error` and `name` once FAILURE. */
-interface EagerRecord {
-  state: TaskState;
-  result?: JsonValue;
-  error?: Error;
-  name?: string;
-}
+import { KeptRecords, type EagerRecord } from './kept-records';
 
 const DEFAULT_KEEP_RESULTS = 10_000;
 
@@ -46,14 +40,8 @@ export interface EagerPublished {
  * await (await tasks.delay('emails.send', 'a@b.c', 'hi')).get();
  */
 export class EagerExecutor implements CanvasExecutor {
-  private readonly records = new Map<string, EagerRecord>();
-  /**
-   * Ids in the order they were first recorded, from `orderStart` on: the oldest is
-   * dropped past `keepResults`. (Taking the Map's first key instead would walk the
-   * holes its deletions leave at the front, on every call.)
-   */
-  private order: string[] = [];
-  private orderStart = 0;
+  /** The latest `keepResults` tasks' records, for `result(id)`. */
+  private readonly records: KeptRecords;
   /** Chains, groups and chords run inline; every task they name must be registered here. */
   readonly canvas: Canvas;
 
@@ -64,9 +52,10 @@ export class EagerExecutor implements CanvasExecutor {
    */
   constructor(
     private readonly registry: TaskRegistry,
-    private readonly keepResults = DEFAULT_KEEP_RESULTS,
+    keepResults = DEFAULT_KEEP_RESULTS,
     canvasOptions: CanvasOptions = {},
   ) {
+    this.records = new KeptRecords(keepResults);
     this.canvas = new Canvas(this, registry, { ...canvasOptions, knownTasksOnly: true });
   }
 
@@ -74,21 +63,31 @@ export class EagerExecutor implements CanvasExecutor {
     return this.applyAsync(name, args);
   }
 
-  async applyAsync(name: string, args: readonly unknown[] = [], options: PublishOptions = {}): Promise<AsyncResult> {
-    if (options.link !== undefined || options.linkError !== undefined) return this.canvas.run(new Signature(name, args, options)) as Promise<AsyncResult>;
-    // publishOnly() then run(), without their two promises: a call awaits only what a receiver made pending.
-    const draft = draftPublish(name, args, options, this.registry);
-    if (draft.pending) await draft.pending;
+  applyAsync(name: string, args: readonly unknown[] = [], options: PublishOptions = NO_OPTIONS): Promise<AsyncResult> {
+    // Not an async function: a call awaits only what is pending (a receiver's promise, the
+    // body's), each with one reaction, since every promise costs once AsyncLocalStorage is in use.
+    try {
+      if (options.link !== undefined || options.linkError !== undefined) return this.canvas.run(new Signature(name, args, options)) as Promise<AsyncResult>;
+      // publishOnly() then run(), without their two promises.
+      const draft = draftPublish(name, args, options, this.registry);
+      const applied = draft.pending ? draft.pending.then(() => this.applyDraft(draft, options)) : this.applyDraft(draft, options);
+      return applied instanceof Promise ? applied : Promise.resolve(applied);
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  }
+
+  /** The rest of {@link applyAsync} once `before_task_publish`'s receivers settled. */
+  private applyDraft(draft: PublishDraft, options: PublishOptions): AsyncResult | Promise<AsyncResult> {
     const call = completePublish(draft);
     // A fresh id is new; only one the caller chose may already be here.
     if (options.taskId !== undefined && this.records.has(call.taskId)) return this.result(call.taskId);
-    const record = this.published(call);
+    const record = this.records.add(call.taskId);
     // Args nobody saw at publish can go to the body as they are: it still gets the only copy.
-    const seen = beforeTaskPublish.isHeard(name) || afterTaskPublish.isHeard(name);
-    const after = afterTaskPublish.notify(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
-    if (after) await after;
-    await this.execute(call, record, undefined, undefined, seen ? undefined : call.args);
-    return this.result(call.taskId);
+    const unseenArgs = beforeTaskPublish.isHeard(call.name) || afterTaskPublish.isHeard(call.name) ? undefined : call.args;
+    const after = afterTaskPublish.isIdle() ? undefined : afterTaskPublish.notify(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
+    if (after) return after.then(() => this.execute(call, record, NO_HOOKS, undefined, unseenArgs, true) as Ran<AsyncResult>);
+    return this.execute(call, record, NO_HOOKS, undefined, unseenArgs, true) as Ran<AsyncResult>;
   }
 
   /**
@@ -102,32 +101,10 @@ export class EagerExecutor implements CanvasExecutor {
     const call = completePublish(draft);
     // The same id twice does not run twice, as with the BullMQ executor.
     if (this.records.has(call.taskId)) return { taskId: call.taskId, run: async () => undefined };
-    const record = this.published(call);
-    const after = afterTaskPublish.notify(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
+    const record = this.records.add(call.taskId);
+    const after = afterTaskPublish.isIdle() ? undefined : afterTaskPublish.notify(call.name, { taskId: call.taskId, args: call.args, headers: call.headers, queue: call.queue });
     if (after) await after;
-    return { taskId: call.taskId, run: (hooks, joinedArgs) => this.execute(call, record, hooks, joinedArgs) };
-  }
-
-  /** Records a new call as pending, dropping the oldest record past `keepResults`. */
-  private published(call: PreparedPublish): EagerRecord {
-    const record = this.add(call.taskId);
-    if (this.records.size > this.keepResults) this.dropOldest();
-    return record;
-  }
-
-  private add(taskId: string): EagerRecord {
-    const record: EagerRecord = { state: TaskState.PENDING, result: undefined, error: undefined, name: undefined };
-    this.records.set(taskId, record);
-    this.order.push(taskId);
-    return record;
-  }
-
-  private dropOldest(): void {
-    this.records.delete(this.order[this.orderStart++]!);
-    if (this.orderStart >= 1024 && this.orderStart * 2 >= this.order.length) {
-      this.order = this.order.slice(this.orderStart);
-      this.orderStart = 0;
-    }
+    return { taskId: call.taskId, run: async (hooks = NO_HOOKS, joinedArgs) => void (await this.execute(call, record, hooks, joinedArgs, undefined, false)) };
   }
 
   /** Runs a canvas inline; see `Canvas`. */
@@ -137,14 +114,14 @@ export class EagerExecutor implements CanvasExecutor {
 
   /** @internal A canvas task that will never run, recorded as failed with the error that stopped it. */
   recordFailure(taskId: string, name: string, error: Error): void {
-    const record = this.records.get(taskId) ?? this.add(taskId);
+    const record = this.records.get(taskId) ?? this.records.add(taskId);
     record.state = TaskState.FAILURE;
     record.error = error;
     record.name = name;
   }
 
   result(taskId: string): AsyncResult {
-    return new EagerResult(taskId, () => this.records.get(taskId));
+    return new EagerResult(taskId, this.records, undefined);
   }
 
   async revoke(taskId: string): Promise<RevokeOutcome> {
@@ -154,69 +131,108 @@ export class EagerExecutor implements CanvasExecutor {
 
   async close(): Promise<void> {
     this.records.clear();
-    this.order = [];
-    this.orderStart = 0;
   }
 
-  /** Runs a published call; `unseenArgs`: its args, when nobody but the body will ever see them (no copy needed). */
-  private async execute(
+  /**
+   * Runs a published call; `unseenArgs`: its args, when nobody but the body will ever see
+   * them (no copy needed). Ends with the call's result when `withResult` (so a caller
+   * waits on one reaction), and returns a promise only when something was pending.
+   */
+  private execute(
     call: PreparedPublish,
     record: EagerRecord,
-    hooks: EagerHooks = {},
-    joinedArgs?: readonly unknown[],
-    unseenArgs?: readonly JsonValue[],
-  ): Promise<void> {
+    hooks: EagerHooks,
+    joinedArgs: readonly unknown[] | undefined,
+    unseenArgs: readonly JsonValue[] | undefined,
+    withResult: boolean,
+  ): Ran {
     const task = this.registry.get(call.name);
-    if (!task) {
-      const error = new UnknownTaskError(call.name, call.taskId);
-      const unknown = taskUnknown.notify(call.name, { taskId: call.taskId, name: call.name, error });
-      if (unknown) await unknown;
-      record.state = TaskState.FAILURE;
-      record.error = error;
-      record.name = call.name;
-      return;
+    if (!task) return this.unknownTask(call, record).then(() => (withResult ? new EagerResult(call.taskId, this.records, record) : undefined));
+    return this.attempt(new EagerAttempts(task, call, record, hooks, joinedArgs, withResult), call.headers, 0, unseenArgs);
+  }
+
+  private async unknownTask(call: PreparedPublish, record: EagerRecord): Promise<void> {
+    const error = new UnknownTaskError(call.name, call.taskId);
+    const unknown = taskUnknown.notify(call.name, { taskId: call.taskId, name: call.name, error });
+    if (unknown) await unknown;
+    record.state = TaskState.FAILURE;
+    record.error = error;
+    record.name = call.name;
+  }
+
+  /** One attempt of a call, and those that follow while it retries (retries run at once). */
+  private attempt(run: EagerAttempts, headers: TaskHeaders, retries: number, unseenArgs?: readonly JsonValue[]): Ran {
+    const { call, joinedArgs } = run;
+    const request: TaskRequest = {
+      id: call.taskId,
+      name: call.name,
+      // The body gets its own copy, as a worker parses one from Redis.
+      args: retries === 0 && unseenArgs ? unseenArgs : (JSON.parse(joinedArgs ? JSON.stringify(joinedArgs) : call.argsJson.text) as JsonValue[]),
+      headers,
+      queue: call.queue,
+      retries,
+      publishedAt: call.publishedAt,
+      expiresAt: call.expiresAt,
+      timeLimitMs: call.timeLimitMs,
+    };
+    readCanvasIds(request);
+    const received = taskReceived.isIdle() ? undefined : taskReceived.notify(call.name, { taskId: call.taskId, args: request.args, request });
+    if (received) return received.then(() => this.trace(run, request));
+    return this.trace(run, request);
+  }
+
+  private trace(run: EagerAttempts, request: TaskRequest): Ran {
+    run.record.state = TaskState.STARTED;
+    return runAttempt(run.task, request, run.hooks, (outcome) => this.settle(run, outcome, request.retries));
+  }
+
+  private settle(run: EagerAttempts, outcome: AttemptOutcome, retries: number): Ran {
+    const record = run.record;
+    if (outcome.state === TaskState.RETRY) {
+      record.state = TaskState.RETRY;
+      return this.attempt(run, outcome.headers, retries + 1);
     }
-    let headers = call.headers;
-    for (let retries = 0; ; retries++) {
-      const request: TaskRequest = {
-        id: call.taskId,
-        name: call.name,
-        // The body gets its own copy, as a worker parses one from Redis.
-        args: retries === 0 && unseenArgs ? unseenArgs : (JSON.parse(joinedArgs ? JSON.stringify(joinedArgs) : call.argsJson) as JsonValue[]),
-        headers,
-        queue: call.queue,
-        retries,
-        publishedAt: call.publishedAt,
-        expiresAt: call.expiresAt,
-        timeLimitMs: call.timeLimitMs,
-      };
-      readCanvasIds(request);
-      const received = taskReceived.notify(call.name, { taskId: call.taskId, args: request.args, request });
-      if (received) await received;
-      record.state = TaskState.STARTED;
-      const outcome = await traceAttempt(task, request, hooks);
-      if (outcome.state === TaskState.RETRY) {
-        record.state = TaskState.RETRY;
-        headers = outcome.headers;
-        continue;
-      }
-      if (outcome.state === TaskState.SUCCESS) {
-        record.result = copyJson(outcome.result);
-      } else {
-        record.error = outcome.error;
-        record.name = call.name;
-      }
-      record.state = outcome.state === TaskState.SUCCESS ? TaskState.SUCCESS : TaskState.FAILURE;
-      return;
+    if (outcome.state === TaskState.SUCCESS) {
+      record.result = copyJson(outcome.result);
+    } else {
+      record.error = outcome.error;
+      record.name = run.call.name;
     }
+    record.state = outcome.state === TaskState.SUCCESS ? TaskState.SUCCESS : TaskState.FAILURE;
+    return run.withResult ? new EagerResult(run.call.taskId, this.records, record) : undefined;
   }
 }
+
+/** How a run ends: with the call's result when asked for it, at once or once something pending settled. */
+type Ran<Result extends AsyncResult | undefined = AsyncResult | undefined> = Result | Promise<Result>;
+
+/** What every attempt of one eager call shares. */
+class EagerAttempts {
+  constructor(
+    readonly task: TaskDefinition,
+    readonly call: PreparedPublish,
+    readonly record: EagerRecord,
+    readonly hooks: EagerHooks,
+    readonly joinedArgs: readonly unknown[] | undefined,
+    readonly withResult: boolean,
+  ) {}
+}
+
+const NO_OPTIONS: PublishOptions = Object.freeze({});
+const NO_HOOKS: EagerHooks = Object.freeze({});
 
 class EagerResult implements AsyncResult {
   constructor(
     readonly id: string,
-    private readonly record: () => EagerRecord | undefined,
+    private readonly records: KeptRecords,
+    /** The record of the call that made this result, read without a lookup while it is kept. */
+    private readonly own: EagerRecord | undefined,
   ) {}
+
+  private record(): EagerRecord | undefined {
+    const own = this.own;
+    return own !== undefined && own.kept ? own : this.records.get(this.id);
+  }
 
   async state(): Promise<TaskState> {
     return this.record()?.state ?? TaskState.PENDING;

@@ -17,3 +17,8 @@ export function encodeWithin(taskName: string, value: unknown, limitBytes: numbe
   if (size > limitBytes) throw new PayloadTooLargeError(taskName, size, limitBytes);
   return json;
 }
+
+/** Whether JSON of at most `maxLength` characters is within `limitBytes`, however it is encoded (`maxLength` -1: unknown). */
+export function withinLimit(maxLength: number, limitBytes: number): boolean {
+  return maxLength >= 0 && maxLength * MAX_BYTES_PER_UNIT <= limitBytes;
+}

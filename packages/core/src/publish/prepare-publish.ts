@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { CORE_DEFAULTS } from '../defaults';
 import { InvalidPublishOptionsError } from '../errors';
-import { encodeWithin } from './payload-size';
+import { encodeWithin, withinLimit } from './payload-size';
 import { assertJson, assertJsonArgs } from '../serialization/json-guard';
 import type { JsonValue } from '../serialization/json-value';
 import { beforeTaskPublish } from '../signals/builtins';
 import type { PublishOptions, TaskHeaders } from '../tasks/task-message';
 import { DEFAULT_QUEUE, type TaskRegistry } from '../tasks/task-registry';
+import { newTaskId } from '../utils/task-id';
 
 /** A call ready to be written: validated, with what `before_task_publish` receivers decided. */
 export interface PreparedPublish {
@@ -14,7 +14,7 @@ export interface PreparedPublish {
   name: string;
   args: readonly JsonValue[];
   /** `args` as JSON, as checked against the payload limit (before any receiver saw them). */
-  argsJson: string;
+  argsJson: ArgsJson;
   headers: TaskHeaders;
   options: PublishOptions;
   queue: string;
@@ -26,7 +26,40 @@ export interface PreparedPublish {
   timeLimitMs: number | undefined;
 }
 
+/**
+ * A call's arguments as JSON, as the caller gave them. Arguments that are all strings,
+ * numbers, booleans or null and short enough to be within the payload limit whatever
+ * their exact encoding are kept as a copy and encoded only if something reads `text`
+ * (an eager retry, a check of headers given with them).
+ */
+export class ArgsJson {
+  constructor(
+    private json: string | undefined,
+    private readonly copy: readonly JsonValue[] | undefined,
+    /** The length of `text`, or a bound of it while it is not made. */
+    readonly maxLength: number,
+  ) {}
+
+  get text(): string {
+    return (this.json ??= JSON.stringify(this.copy));
+  }
+}
+
+/** Longest JSON that arguments all strings, numbers, booleans or null can have; -1 if one is an array or object. */
+function primitiveArgsJsonBound(args: readonly JsonValue[]): number {
+  let bound = 2;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    // A string: its quotes and at most 6 characters per code unit ("\u001f"); anything else at most 24 ("-1.2345678901234567e-308"); a comma.
+    if (typeof arg === 'string') bound += 6 * arg.length + 3;
+    else if (arg !== null && typeof arg === 'object') return -1;
+    else bound += 25;
+  }
+  return bound;
+}
+
 const MAX_PRIORITY = 2_097_152;
+const EMPTY_HEADERS_JSON = '{}';
 
 /**
  * The publisher's half shared by every executor: checks the call, copies the
@@ -55,9 +88,11 @@ export interface PublishDraft {
   readonly name: string;
   readonly taskId: string;
   readonly args: JsonValue[];
-  readonly argsJson: string;
+  readonly argsJson: ArgsJson;
   readonly headers: TaskHeaders;
   readonly payload: { taskId: string; args: JsonValue[]; headers: TaskHeaders; options: PublishOptions };
+  /** Whether the caller gave headers (else they are `{}` until a receiver changes them). */
+  readonly headersGiven: boolean;
   /** Whether a `before_task_publish` receiver ran, which may have changed headers and options. */
   readonly heard: boolean;
   readonly pending: Promise<unknown> | undefined;
@@ -80,8 +115,18 @@ export function draftPublish(
   // Everything the caller gave is checked before any signal fires; what receivers change, after.
   validateOptions(name, options);
   const taskId = options.taskId ?? newTaskId();
-  const argsJson = encodeWithin(name, args, maxPayloadBytes);
-  const copiedArgs = JSON.parse(argsJson) as JsonValue[];
+  let argsJson: ArgsJson;
+  let copiedArgs: JsonValue[];
+  const bound = primitiveArgsJsonBound(args);
+  if (withinLimit(bound, maxPayloadBytes)) {
+    // Nothing to encode yet: no encoding of them can reach the limit.
+    copiedArgs = copyArgs(args, undefined);
+    argsJson = new ArgsJson(undefined, copyArgs(args, undefined), bound);
+  } else {
+    const json = encodeWithin(name, args, maxPayloadBytes);
+    copiedArgs = copyArgs(args, json);
+    argsJson = new ArgsJson(json, undefined, json.length);
+  }
   // Object.assign rather than spread: V8 spreads an object of unknown shape far more slowly.
   const headers: TaskHeaders = Object.assign({}, options.headers);
   const finalOptions: PublishOptions = Object.assign({}, options);
@@ -90,7 +135,22 @@ export function draftPublish(
   const payload = { taskId, args: copiedArgs, headers, options: finalOptions };
   const heard = beforeTaskPublish.hasListeners(name);
   const pending = beforeTaskPublish.notify(name, payload);
-  return { name, taskId, args: copiedArgs, argsJson, headers, payload, heard, pending, registry, maxPayloadBytes };
+  return { name, taskId, args: copiedArgs, argsJson, headers, headersGiven: options.headers !== undefined, payload, heard, pending, registry, maxPayloadBytes };
+}
+
+/**
+ * The arguments' own copy, as `JSON.parse(argsJson)` gives it: arguments that are
+ * all strings, finite numbers, booleans or null (checked by `assertJsonArgs`) come back
+ * from JSON as they were, `-0` as `0`, so they are copied without parsing.
+ */
+function copyArgs(args: readonly JsonValue[], argsJson: string | undefined): JsonValue[] {
+  const copy: JsonValue[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg !== null && typeof arg === 'object') return JSON.parse(argsJson!) as JsonValue[];
+    copy.push(arg === 0 ? 0 : arg);
+  }
+  return copy;
 }
 
 /** Second half of {@link preparePublish}, once the draft's `pending` settled. */
@@ -103,8 +163,13 @@ export function completePublish(draft: PublishDraft): PreparedPublish {
     sent.headers = sentHeaders;
     sent.taskId = taskId;
   }
-  assertJson(sentHeaders, 'headers');
-  encodeWithin(name, sentHeaders, maxPayloadBytes, draft.argsJson.length);
+  if (draft.heard || draft.headersGiven) {
+    assertJson(sentHeaders, 'headers');
+    encodeWithin(name, sentHeaders, maxPayloadBytes, draft.argsJson.text.length);
+  } else if (draft.argsJson.maxLength + EMPTY_HEADERS_JSON.length > maxPayloadBytes) {
+    // Headers nobody gave or changed are `{}`: only the size can fail, as encodeWithin says.
+    encodeWithin(name, sentHeaders, maxPayloadBytes, draft.argsJson.text.length);
+  }
   // Unheard, the options are the caller's, already checked.
   if (draft.heard) validateOptions(name, sent);
 
@@ -123,18 +188,6 @@ export function completePublish(draft: PublishDraft): PreparedPublish {
     expiresAt: resolveExpiry(name, sent, now),
     timeLimitMs: resolveTimeLimit(name, sent),
   };
-}
-
-/**
- * A fresh task id. `randomUUID()` builds its string from 20 pieces, which V8 keeps as
- * a tree of joined strings (about 450 bytes) until something flattens it; an id lives
- * on in results and maps, so it is flattened once here (reading a string as a number
- * does that), leaving 36 bytes of text.
- */
-function newTaskId(): string {
-  const id = randomUUID();
-  Number(id);
-  return id;
 }
 
 /** Every option `PublishOptions` has (the compiler keeps this list complete): any other name is refused, as a typo would otherwise be ignored. */
@@ -158,7 +211,10 @@ function validateOptions(name: string, options: PublishOptions): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidPublishOptionsError(name, 'options', 'an object of publish options', show(options));
   }
-  for (const key of Object.keys(options)) {
+  const keys = Object.keys(options);
+  // No options (the usual `delay()`): every default is valid.
+  if (keys.length === 0 && Object.getPrototypeOf(options) === Object.prototype) return;
+  for (const key of keys) {
     if (!PUBLISH_OPTIONS.has(key)) {
       throw new InvalidPublishOptionsError(name, key, `one of the publish options (${[...PUBLISH_OPTIONS].join(', ')})`, 'an unknown option name');
     }

@@ -22,7 +22,12 @@ export function assertJsonArgs(args: readonly unknown[]): asserts args is readon
   if (!Array.isArray(args)) {
     throw new SerializationError('args', `arguments must be an array, got ${describeKind(args)}`);
   }
-  for (let i = 0; i < args.length; i++) check(args[i], `args[${i}]`, []);
+  for (let i = 0; i < args.length; i++) {
+    const arg: unknown = args[i];
+    // The usual primitive arguments without building a path for each.
+    if (typeof arg === 'string' || typeof arg === 'boolean' || arg === null || (typeof arg === 'number' && Number.isFinite(arg))) continue;
+    check(arg, `args[${i}]`, []);
+  }
 }
 
 function check(value: unknown, path: string, ancestors: object[]): void {

@@ -41,12 +41,16 @@ export function runReceivers<Payload extends object>(
   event: SignalEventOf<Payload>,
   timeoutMs: number | undefined,
 ): SignalResponse<Payload>[] | Promise<readonly SignalResponse<Payload>[]> {
-  const responses: SignalResponse<Payload>[] = [];
+  // Made with the first response, to its size: an array grown from empty takes room for 17.
+  let responses: SignalResponse<Payload>[] | undefined;
   for (let i = 0; i < connections.length; i++) {
-    const pending = invoke(signalName, connections[i]!, event, responses);
-    if (pending) return new ReceiverRun(signalName, connections, i, pending, event, responses, timeoutMs).done;
+    const outcome = invoke(signalName, connections[i]!, event);
+    if (outcome === undefined) continue;
+    if (isPending(outcome)) return new ReceiverRun(signalName, connections, i, outcome, event, responses, timeoutMs).done;
+    if (responses === undefined) responses = [outcome];
+    else responses.push(outcome);
   }
-  return responses;
+  return responses ?? [];
 }
 
 /** The response of a receiver that threw or rejected, logged. */
@@ -56,24 +60,29 @@ export function failedResponse<Payload extends object>(signalName: string, recei
   return { receiver, error };
 }
 
-/** Runs one receiver if it is for this sender; records a sync outcome, returns a pending one. */
+/**
+ * Runs one receiver if it is for this sender: returns its response, or what it
+ * returned when that is pending, or `undefined` when the receiver is for another sender.
+ */
 function invoke<Payload extends object>(
   signalName: string,
   { receiver, sender }: Connection<Payload>,
   event: SignalEventOf<Payload>,
-  responses: SignalResponse<Payload>[],
-): PromiseLike<unknown> | undefined {
+): SignalResponse<Payload> | PromiseLike<unknown> | undefined {
   if (sender !== undefined && sender !== event.sender) return undefined;
   let value: unknown;
   try {
     value = receiver(event);
   } catch (thrown) {
-    responses.push(failedResponse(signalName, receiver, thrown));
-    return undefined;
+    return failedResponse(signalName, receiver, thrown);
   }
   if (value instanceof Promise || isPromiseLike(value)) return value as PromiseLike<unknown>;
-  responses.push({ receiver, value });
-  return undefined;
+  return { receiver, value };
+}
+
+/** Whether what {@link invoke} returned is a receiver's pending promise rather than a response (a plain object of ours). */
+function isPending<Payload extends object>(outcome: SignalResponse<Payload> | PromiseLike<unknown>): outcome is PromiseLike<unknown> {
+  return outcome instanceof Promise || isPromiseLike(outcome);
 }
 
 /**
@@ -97,12 +106,12 @@ class ReceiverRun<Payload extends object> implements Watched {
     private index: number,
     pending: PromiseLike<unknown>,
     private readonly event: SignalEventOf<Payload>,
-    private readonly responses: SignalResponse<Payload>[],
+    private responses: SignalResponse<Payload>[] | undefined,
     private readonly timeoutMs: number | undefined,
   ) {
-    this.done = new Promise((resolve) => {
-      this.resolve = resolve;
-    });
+    this.done = new Promise<readonly SignalResponse<Payload>[]>(captureResolve);
+    this.resolve = captured as (responses: readonly SignalResponse<Payload>[]) => void;
+    captured = undefined;
     this.await(pending);
   }
 
@@ -111,20 +120,20 @@ class ReceiverRun<Payload extends object> implements Watched {
     const receiver = this.connections[this.index]!.receiver;
     const error = new ReceiverTimeoutError(`signal ${this.signalName}`, receiver.name || '<anonymous>', this.timeoutMs ?? receiverWatchdog.timeoutMs);
     tasksLogger().error(error.message);
-    this.responses.push({ receiver, error });
+    this.add({ receiver, error });
     this.next();
   }
 
   /** Receiver `index` settled; ignored once its deadline moved the send on to another one. */
   private settled(index: number, value: unknown): void {
     if (index !== this.index || !receiverWatchdog.stop(this)) return;
-    this.responses.push({ receiver: this.connections[index]!.receiver, value });
+    this.add({ receiver: this.connections[index]!.receiver, value });
     this.next();
   }
 
   private failed(index: number, thrown: unknown): void {
     if (index !== this.index || !receiverWatchdog.stop(this)) return;
-    this.responses.push(failedResponse(this.signalName, this.connections[index]!.receiver, thrown));
+    this.add(failedResponse(this.signalName, this.connections[index]!.receiver, thrown));
     this.next();
   }
 
@@ -137,17 +146,31 @@ class ReceiverRun<Payload extends object> implements Watched {
     );
   }
 
+  private add(response: SignalResponse<Payload>): void {
+    if (this.responses === undefined) this.responses = [response];
+    else this.responses.push(response);
+  }
+
   private next(): void {
-    const { connections, responses } = this;
+    const connections = this.connections;
     for (this.index++; this.index < connections.length; this.index++) {
-      const pending = invoke(this.signalName, connections[this.index]!, this.event, responses);
-      if (pending) {
-        this.await(pending);
+      const outcome = invoke(this.signalName, connections[this.index]!, this.event);
+      if (outcome === undefined) continue;
+      if (isPending(outcome)) {
+        this.await(outcome);
         return;
       }
+      this.add(outcome);
     }
-    this.resolve(responses);
+    this.resolve(this.responses ?? []);
   }
+}
+
+/** Where {@link captureResolve} leaves a new promise's resolve function (no closure per send). */
+let captured: ((responses: never) => void) | undefined;
+
+function captureResolve(resolve: (responses: never) => void): void {
+  captured = resolve;
 }
 
 /** Whether `value` is a promise or another thenable. */

@@ -11,7 +11,7 @@ export const TIMED_OUT: unique symbol = Symbol('timed out');
 export interface Watched {
   watchPrev: Watched | undefined;
   watchNext: Watched | undefined;
-  /** Epoch ms, set when the watch starts. */
+  /** Epoch ms, from the first reading of the clock after the watch started (+Infinity until then). */
   deadline: number;
   watchTimeoutMs: number;
   watched: boolean;
@@ -34,8 +34,13 @@ class ExpireCall implements Watched {
  * The one process-wide timer behind every receiver and hook deadline: a send stays
  * cheap (no timer per call, nothing at all for receivers that return no promise),
  * and one timeout armed for the earliest deadline expires every watch that is due.
- * Watches sit in a linked list, so starting and stopping one costs no hashing; a
- * deadline counts from the moment its watch starts.
+ * Watches sit in a linked list, so starting and stopping one costs no hashing.
+ *
+ * Starting a watch reads no clock either: a second timer, armed for the next
+ * millisecond while watches wait for it, reads the clock once for every watch started
+ * since its last turn, and each deadline counts from that reading. A deadline therefore
+ * never passes early, and passes at most a turn of that timer late. (Watches not yet
+ * stamped are always the first ones of the list: new watches go in front.)
  */
 class ReceiverWatchdog {
   /** Default deadline of one receiver or hook. */
@@ -43,17 +48,21 @@ class ReceiverWatchdog {
   private head: Watched | undefined;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
+  /** Reads the clock for the watches started since its last turn; made once, then refreshed. */
+  private stampTimer: NodeJS.Timeout | undefined;
+  private stampArmed = false;
 
   /** Calls `node.expire()` once `timeoutMs` passed, unless {@link stop} is called first. */
   start(node: Watched, timeoutMs: number = this.timeoutMs): void {
-    node.deadline = Date.now() + timeoutMs;
+    // Not due before the next clock reading gives it a deadline.
+    node.deadline = Number.POSITIVE_INFINITY;
     node.watchTimeoutMs = timeoutMs;
     node.watched = true;
     node.watchPrev = undefined;
     node.watchNext = this.head;
     if (this.head) this.head.watchPrev = node;
     this.head = node;
-    if (node.deadline < this.timerAt) this.arm(node.deadline);
+    if (!this.stampArmed) this.armStamp();
   }
 
   /** Stops watching `node`; returns `false` when its deadline had already expired it. */
@@ -84,6 +93,29 @@ class ReceiverWatchdog {
         },
       );
     });
+  }
+
+  private armStamp(): void {
+    this.stampArmed = true;
+    if (this.stampTimer) {
+      this.stampTimer.refresh();
+      return;
+    }
+    this.stampTimer = setTimeout(() => this.stamp(), 1);
+    // A deadline alone never keeps the process alive.
+    this.stampTimer.unref();
+  }
+
+  /** Gives every watch started since the last reading its deadline, from one reading of the clock. */
+  private stamp(): void {
+    this.stampArmed = false;
+    const now = Date.now();
+    let earliest = Number.POSITIVE_INFINITY;
+    for (let watch = this.head; watch && watch.deadline === Number.POSITIVE_INFINITY; watch = watch.watchNext) {
+      watch.deadline = now + watch.watchTimeoutMs;
+      if (watch.deadline < earliest) earliest = watch.deadline;
+    }
+    if (earliest < this.timerAt) this.arm(earliest);
   }
 
   private arm(at: number): void {

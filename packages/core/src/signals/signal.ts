@@ -139,8 +139,21 @@ export class Signal<Payload extends object = object> {
 
   /** Whether a send from `sender` (or, with no argument, from anyone) would reach a receiver of this process. */
   hasListeners(sender?: string): boolean {
-    if (sender === undefined) return this.connections.length > 0;
-    return this.connections.some((c) => c.sender === undefined || c.sender === sender);
+    const connections = this.connections;
+    if (sender === undefined) return connections.length > 0;
+    for (let i = 0; i < connections.length; i++) {
+      const connected = connections[i]!.sender;
+      if (connected === undefined || connected === sender) return true;
+    }
+    return false;
+  }
+
+  /**
+   * @internal Whether no send can reach anything (no receiver for any sender, no tap): the
+   * library's own sends then skip making a payload nobody would see.
+   */
+  isIdle(): boolean {
+    return this.connections.length === 0 && this.taps.length === 0;
   }
 
   /** @internal Whether a send from `sender` would reach anything: a receiver of this process, or a tap. */

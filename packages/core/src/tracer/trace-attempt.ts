@@ -62,7 +62,33 @@ const DEFAULT_TIME_LIMIT_GRACE_MS = 1000;
  * It never throws: the outcome says what the executor must record. Receivers and
  * hooks run inside the task's {@link TaskContext}.
  */
-export function traceAttempt(task: TaskDefinition, request: TaskRequest, options: AttemptOptions = {}): Promise<AttemptOutcome> {
+export function traceAttempt(task: TaskDefinition, request: TaskRequest, options: AttemptOptions = NO_OPTIONS): Promise<AttemptOutcome> {
+  let outcome: AttemptOutcome | Promise<AttemptOutcome>;
+  try {
+    outcome = runAttempt(task, request, options, sameOutcome);
+  } catch (thrown) {
+    return Promise.reject(thrown);
+  }
+  return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
+}
+
+function sameOutcome(outcome: AttemptOutcome): AttemptOutcome {
+  return outcome;
+}
+
+/**
+ * @internal {@link traceAttempt} for a caller that takes the outcome as it comes:
+ * `then` gets it (outside the task's context, as after `await traceAttempt()`), at once
+ * when the body, receivers and hooks returned no promise, and otherwise once they
+ * settled. An attempt whose only promise is the body's costs one reaction on it, and no
+ * promise of the tracer's or the caller's own. May throw where `traceAttempt` would reject.
+ */
+export function runAttempt<Result>(
+  task: TaskDefinition,
+  request: TaskRequest,
+  options: AttemptOptions,
+  then: (outcome: AttemptOutcome) => Result | Promise<Result>,
+): Result | Promise<Result> {
   const abort = options.abort ?? new AttemptAbort();
   const context = new TaskContext({
     id: request.id,
@@ -74,13 +100,33 @@ export function traceAttempt(task: TaskDefinition, request: TaskRequest, options
     headers: request.headers,
     abort,
   });
-  return context.run(() => new Attempt(task, request, context, abort, options).run());
+  const attempt = new Attempt(task, request, context, abort, options);
+  const outcome = context.run(() => attempt.run());
+  if (outcome !== BODY_PENDING) return outcome instanceof Promise ? outcome.then(then) : then(outcome);
+  // Only the body is pending: the rest of the attempt runs in the task's context again once it settled.
+  return Promise.resolve(attempt.pendingBody).then(
+    (value) => andThen(context.run(() => attempt.succeeded(value)), then),
+    (thrown: unknown) => andThen(context.run(() => attempt.failed(toError(thrown))), then),
+  );
 }
+
+function andThen<Result>(outcome: AttemptOutcome | Promise<AttemptOutcome>, then: (outcome: AttemptOutcome) => Result | Promise<Result>): Result | Promise<Result> {
+  return outcome instanceof Promise ? outcome.then(then) : then(outcome);
+}
+
+/** What {@link Attempt.run} returns when the body returned a promise and nothing else is pending: see `pendingBody`. */
+const BODY_PENDING: unique symbol = Symbol('body pending');
+
+const NO_OPTIONS: AttemptOptions = Object.freeze({});
 
 class Attempt {
   private readonly sender: string;
   private readonly taskId: string;
   private readonly args: readonly JsonValue[];
+  /** When the body was called (`performance.now()`). */
+  private started = 0;
+  /** What the body returned, when {@link run} returned `BODY_PENDING`. */
+  pendingBody: PromiseLike<unknown> | undefined = undefined;
 
   constructor(
     private readonly task: TaskDefinition,
@@ -94,10 +140,40 @@ class Attempt {
     this.args = request.args;
   }
 
-  async run(): Promise<AttemptOutcome> {
-    // Signals are awaited only when a receiver returned a promise, hooks only when
-    // the class has them: a task without either costs this function one promise.
-    const prerun = taskPrerun.notify(this.sender, { taskId: this.taskId, args: this.args, context: this.context });
+  /**
+   * Runs the attempt, synchronously as far as nothing returns a promise: a task
+   * without a `beforeStart` hook or canvas callback, whose prerun receivers returned
+   * no promise, costs no async function, only a reaction on the body's promise (every
+   * promise costs on Node 20 once `AsyncLocalStorage` is in use). Signals are awaited
+   * only when a receiver returned a promise, hooks only when the class has them.
+   */
+  run(): AttemptOutcome | Promise<AttemptOutcome> | typeof BODY_PENDING {
+    const prerun = taskPrerun.isIdle() ? undefined : taskPrerun.notify(this.sender, { taskId: this.taskId, args: this.args, context: this.context });
+    if (prerun || this.options.beforeSuccess || this.task.hooks?.beforeStart) return this.runAsync(prerun);
+    this.started = performance.now();
+    let returned: unknown;
+    try {
+      returned = this.callBody();
+    } catch (thrown) {
+      return this.failed(toError(thrown));
+    }
+    if (!isPromiseLike(returned)) return this.succeeded(returned);
+    this.pendingBody = returned;
+    return BODY_PENDING;
+  }
+
+  /** The rest of {@link run} once the body returned `returned` (to be called in the task's context). */
+  succeeded(returned: unknown): AttemptOutcome | Promise<AttemptOutcome> {
+    let result: JsonValue;
+    try {
+      result = checkResult(returned);
+    } catch (thrown) {
+      return this.failed(toError(thrown));
+    }
+    return this.finish(result, performance.now() - this.started);
+  }
+
+  private async runAsync(prerun: Promise<unknown> | undefined): Promise<AttemptOutcome> {
     if (prerun) await prerun;
     const started = performance.now();
     let result: JsonValue;
@@ -110,19 +186,39 @@ class Attempt {
     } catch (thrown) {
       return this.failed(toError(thrown));
     }
-    const runtimeMs = performance.now() - started;
+    return this.finish(result, performance.now() - started);
+  }
+
+  /** The success half: `onSuccess`, `task_success`, `afterReturn`, `task_postrun(SUCCESS)`, without a promise when none is pending. */
+  private finish(result: JsonValue, runtimeMs: number): AttemptOutcome | Promise<AttemptOutcome> {
     const hooks = this.task.hooks;
-    if (hooks) {
-      const onSuccess = this.hook('onSuccess', () => hooks.onSuccess?.(result, this.context));
-      if (onSuccess) await onSuccess;
+    if (hooks && typeof hooks.onSuccess === 'function') {
+      return this.finishAfter(this.runHook('onSuccess', () => hooks.onSuccess?.(result, this.context)), result, runtimeMs);
     }
-    const success = taskSuccess.notify(this.sender, { taskId: this.taskId, args: this.args, result, runtimeMs });
+    const success = taskSuccess.isIdle() ? undefined : taskSuccess.notify(this.sender, { taskId: this.taskId, args: this.args, result, runtimeMs });
+    return this.postrun(success, result);
+  }
+
+  private async finishAfter(onSuccess: Promise<void>, result: JsonValue, runtimeMs: number): Promise<AttemptOutcome> {
+    await onSuccess;
+    const success = taskSuccess.isIdle() ? undefined : taskSuccess.notify(this.sender, { taskId: this.taskId, args: this.args, result, runtimeMs });
+    return this.postrun(success, result);
+  }
+
+  /** After `task_success` (`success`: its receivers, when pending): `afterReturn` and `task_postrun(SUCCESS)`. */
+  private postrun(success: Promise<unknown> | undefined, result: JsonValue): AttemptOutcome | Promise<AttemptOutcome> {
+    const hooks = this.task.hooks;
+    if (success || (hooks && typeof hooks.afterReturn === 'function')) return this.postrunAfter(success, result);
+    const postrun = taskPostrun.isIdle() ? undefined : taskPostrun.notify(this.sender, { taskId: this.taskId, args: this.args, retval: result, state: TaskState.SUCCESS });
+    const outcome: AttemptOutcome = { state: TaskState.SUCCESS, result };
+    return postrun ? postrun.then(() => outcome) : outcome;
+  }
+
+  private async postrunAfter(success: Promise<unknown> | undefined, result: JsonValue): Promise<AttemptOutcome> {
     if (success) await success;
-    if (hooks) {
-      const afterReturn = this.hook('afterReturn', () => hooks.afterReturn?.(TaskState.SUCCESS, result, this.context));
-      if (afterReturn) await afterReturn;
-    }
-    const postrun = taskPostrun.notify(this.sender, { taskId: this.taskId, args: this.args, retval: result, state: TaskState.SUCCESS });
+    const afterReturn = this.hook('afterReturn', (hooks) => hooks.afterReturn?.(TaskState.SUCCESS, result, this.context));
+    if (afterReturn) await afterReturn;
+    const postrun = taskPostrun.isIdle() ? undefined : taskPostrun.notify(this.sender, { taskId: this.taskId, args: this.args, retval: result, state: TaskState.SUCCESS });
     if (postrun) await postrun;
     return { state: TaskState.SUCCESS, result };
   }
@@ -190,7 +286,7 @@ class Attempt {
     });
   }
 
-  private async failed(thrown: Error): Promise<AttemptOutcome> {
+  async failed(thrown: Error): Promise<AttemptOutcome> {
     const error = nameByClass(thrown);
     // Terminated by a revoke: reported with task_revoked, then task_postrun, as Celery does.
     if (error instanceof TaskRevokedError) {
