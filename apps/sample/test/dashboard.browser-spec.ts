@@ -24,6 +24,14 @@ describe('the tasks dashboard of the sample, in chromium', () => {
   let offsite: string[];
   let executor: BullmqExecutor;
 
+  /** Opens, from the tasks page, the task `name` of an order once it is listed in `state`. */
+  async function openTask(name: string, orderId: string, state: string): Promise<void> {
+    await page.goto(`${url}/tasks/#/tasks?name=${name}`);
+    const row = page.locator('#tasks-table tbody tr', { hasText: orderId }).filter({ hasText: state });
+    await row.waitFor();
+    await row.locator('a').first().click();
+  }
+
   const placeOrder = (email: string, card?: string) => app.placeOrder(email, card);
   const screenshot = async (name: string) => {
     if (!SCREENSHOTS) return;
@@ -81,10 +89,7 @@ describe('the tasks dashboard of the sample, in chromium', () => {
 
   it('shows a task\'s signal timeline across the API and worker processes', async () => {
     const order = await placeOrder('grace@example.com');
-    await page.goto(`${url}/tasks/#/tasks?name=billing.charge`);
-    const charge = page.locator('#tasks-table tbody tr', { hasText: order.id }).filter({ hasText: 'SUCCESS' });
-    await charge.waitFor();
-    await charge.locator('a').first().click();
+    await openTask('billing.charge', order.id, 'SUCCESS');
     await page.locator('#timeline-table tbody tr', { hasText: 'task_postrun' }).waitFor();
     const signals = await page.locator('#timeline-table tbody tr td:nth-child(4)').allTextContents();
     expect(signals).toEqual(expect.arrayContaining(['before_task_publish', 'after_task_publish', 'task_received', 'task_prerun', 'task_success', 'task_postrun']));
@@ -154,11 +159,8 @@ describe('the tasks dashboard of the sample, in chromium', () => {
   it('terminates a running task with its button: the body stops, the order is never paid', async () => {
     // tok_hold: the charge waits on the gateway for a confirmation that never comes.
     const order = await placeOrder('hal@example.com', 'tok_hold');
-    await page.goto(`${url}/tasks/#/tasks?name=billing.charge`);
     // STARTED once its task_prerun arrived: the body runs, and waits.
-    const charge = page.locator('#tasks-table tbody tr', { hasText: order.id }).filter({ hasText: 'STARTED' });
-    await charge.waitFor();
-    await charge.locator('a').first().click();
+    await openTask('billing.charge', order.id, 'STARTED');
     await page.locator('#task-state', { hasText: 'STARTED' }).waitFor();
     await page.getByRole('button', { name: 'Terminate' }).click();
 
@@ -184,10 +186,7 @@ describe('the tasks dashboard of the sample, in chromium', () => {
 
   it('shows a custom cluster signal sent from a task body in that task\'s timeline', async () => {
     const order = await placeOrder('barbara@example.com');
-    await page.goto(`${url}/tasks/#/tasks?name=orders.fulfil`);
-    const fulfil = page.locator('#tasks-table tbody tr', { hasText: order.id }).filter({ hasText: 'SUCCESS' });
-    await fulfil.waitFor();
-    await fulfil.locator('a').first().click();
+    await openTask('orders.fulfil', order.id, 'SUCCESS');
     const sent = page.locator('#timeline-table tbody tr', { hasText: 'order_fulfilled' });
     await sent.waitFor();
     await page.locator('#timeline-table tbody tr', { hasText: 'task_postrun' }).waitFor();
