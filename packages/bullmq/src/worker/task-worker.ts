@@ -137,8 +137,7 @@ export class TaskWorker {
     this.rateLimiter = new RateLimiter(this.connection, this.prefix);
     this.control = new ControlListener(createRedis(this.options, 'blocking', `control:${this.name}`), this.connection, this.prefix);
     await this.control.listen();
-    for (const queue of this.queues) this.workers.push(this.createWorker(queue, this.connection));
-    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+    // Before the first task is taken, so that `events: true` covers every task from the first.
     this.remote = await WorkerRemote.start(this.options, {
       name: this.name, queues: this.queues, registry: this.options.registry, activity: this.activity, prefix: this.prefix,
       concurrency: () => this.currentConcurrency,
@@ -146,6 +145,8 @@ export class TaskWorker {
       setConcurrency: (n) => this.setConcurrency(n),
       shutdown: () => void this.close(),
     });
+    for (const queue of this.queues) this.workers.push(this.createWorker(queue, this.connection));
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
     await workerReady.send(this.name, payload);
   }
 

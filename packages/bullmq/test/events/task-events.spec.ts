@@ -1,5 +1,7 @@
-import { BullmqExecutor, TaskEvents } from '../../src';
+import { TaskRegistry } from '@tasks/core';
+import { BullmqExecutor, TaskEvents, TaskWorker } from '../../src';
 import { ClusterProcesses } from '../cluster/support/cluster-processes';
+import { deferred } from '../support/harness';
 import { readUntil, taskIdOf } from '../support/heard';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../support/redis';
 
@@ -97,5 +99,31 @@ describe('TaskEvents: the event stream as Celery events', () => {
     // The API process publishes nothing (nobody listens); the worker publishes all of its own.
     expect(types).toEqual(['task-received', 'task-started', 'task-succeeded', null]);
     expect(history.some((e) => e.type === 'worker-online' && e.sender === 'w1')).toBe(true);
+  });
+});
+
+describe('a worker with events: true', () => {
+  const prefix = uniquePrefix('events-first');
+  afterAll(() => deleteKeys(prefix));
+
+  it('publishes the events of every task, from the first it takes at start', async () => {
+    const ran = deferred();
+    let count = 0;
+    const registry = new TaskRegistry();
+    registry.register((_n: number) => void (++count === 20 && ran.resolve()), { name: 'events.count' });
+    const executor = await BullmqExecutor.connect({ connection: REDIS_URL, prefix, registry });
+    // Waiting before the worker starts, in a process with nothing else open: it takes the first at once.
+    const ids = (await Promise.all(Array.from({ length: 20 }, (_, i) => executor.applyAsync('events.count', [i])))).map((result) => result.id);
+    await executor.close();
+    const worker = new TaskWorker({ connection: REDIS_URL, prefix, registry, concurrency: 1, events: true });
+    try {
+      await worker.start();
+      await ran.promise;
+    } finally {
+      await worker.close();
+    }
+    // The worker has written all its events once it closed.
+    const received = (await TaskEvents.history({ connection: REDIS_URL, prefix })).filter((e) => e.signal === 'task_received').map(taskIdOf);
+    expect(received.sort()).toEqual(ids.sort());
   });
 });
