@@ -423,6 +423,8 @@ export class ClusterNode {
     if (!signal) return undefined;
     const fromThisProcess = event.origin.pid === this.origin.pid && event.origin.hostname === this.origin.hostname;
     const remote = Object.assign({}, event.payload, { signal: event.signal, sender: event.sender, origin: event.origin, timestamp: event.timestamp });
+    // Only written for a payload without a `taskId` of its own (see `publish`).
+    if (event.taskId !== undefined) Object.assign(remote, { taskId: event.taskId });
     return signal.deliverRemote(remote as unknown as RemoteSignalEventOf<object>, fromThisProcess);
   }
 

@@ -1,10 +1,11 @@
-import { setTasksLogger, taskSuccess, type RemoteSignalEvent, type RemoteSignalEventOf, type TasksLogger } from '@tasks/core';
+import { setTasksLogger, TaskRegistry, taskSuccess, type RemoteSignalEvent, type RemoteSignalEventOf, type TasksLogger } from '@tasks/core';
 import { Redis } from 'ioredis';
 import { BullmqExecutor } from '../../src';
 import { ClusterNode } from '../../src/cluster/cluster-node';
 import { decodeEntry } from '../../src/events/task-event';
 import { tasksKeys } from '../../src/keys';
 import { orderPaid, type OrderPaid } from '../fixtures/cluster-signals';
+import { startHarness } from '../support/harness';
 import { Heard } from '../support/heard';
 import { deleteKeys, REDIS_URL, uniquePrefix } from '../support/redis';
 import { ClusterProcesses } from './support/cluster-processes';
@@ -50,6 +51,26 @@ describe('Signals across processes', () => {
     }
     expect(paid.events.map((e) => `${e.sender}:${e.n}`).sort()).toEqual(['w1:1', 'w1:2', 'w1:3', 'w2:1', 'w2:2', 'w2:3']);
     expect(paid.events[0]).toMatchObject({ signal: 'order_paid', origin: { hostname: expect.any(String) }, timestamp: expect.any(Number) });
+  });
+
+  it('tells a receiver the task a custom signal was sent during, and nothing for one sent outside any task', async () => {
+    const paid = new Heard<RemoteSignalEventOf<OrderPaid>>();
+    offs.push(orderPaid.connect(paid.receiver, { scope: 'cluster' }));
+    const registry = new TaskRegistry();
+    registry.register(async (orderId: string) => void (await orderPaid.send('orders.pay', { orderId, n: 1 })), { name: 'orders.pay' });
+    const harness = await startHarness(registry);
+    try {
+      const result = await harness.executor.delay('orders.pay', 'o-1');
+      await result.get({ timeoutMs: 10_000 });
+      await orderPaid.send('api', { orderId: 'o-2', n: 2 });
+      await paid.until(2);
+      expect(paid.events.map((e) => [e.orderId, e.sender, e.taskId])).toEqual([
+        ['o-1', 'orders.pay', result.id],
+        ['o-2', 'api', undefined],
+      ]);
+    } finally {
+      await harness.close();
+    }
   });
 
   it('applies the sender filter at the source: only the wanted sends are written to the stream', async () => {

@@ -42,7 +42,16 @@ export type RemoteSignalEventOf<Payload extends object, Name extends string = st
   readonly origin: EventOrigin;
   /** When it was sent (epoch ms, the sender's clock). */
   readonly timestamp: number;
-};
+} & ('taskId' extends keyof Payload
+    ? unknown
+    : {
+        /**
+         * For a payload that names no task of its own (a custom signal): the task during
+         * whose run it was sent (its body, hooks or receivers), if any. Task signals name
+         * their task in the payload's own `taskId`.
+         */
+        readonly taskId?: string;
+      });
 
 /**
  * The event a receiver connected with `scope: 'cluster'` gets for signal `Name`,
