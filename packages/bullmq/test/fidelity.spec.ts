@@ -56,7 +56,10 @@ describe('lifecycle fidelity on BullMQ', () => {
     const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     connections.push(connection);
     queue = new Queue('default', { connection, prefix: harness.prefix });
-    events = new QueueEvents('default', { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: harness.prefix });
+    // BullMQ leaves a connection it was given open at close: each is disconnected after.
+    const eventsConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    connections.push(eventsConnection);
+    events = new QueueEvents('default', { connection: eventsConnection, prefix: harness.prefix });
     await events.waitUntilReady();
   });
   afterEach(() => {

@@ -10,6 +10,9 @@ export type RedisClient = Redis | Cluster;
 
 import { forget, reportDown, reportUp } from './outage-log';
 
+/** See `disconnectTimeout` in {@link createRedis}. */
+const DISCONNECT_TIMEOUT_MS = 200;
+
 /** What a client is for: blocking clients (workers, event readers) must never give up on a command. */
 export type RedisRole = 'commands' | 'blocking';
 
@@ -45,6 +48,10 @@ export function createRedis(options: BullmqConnectionOptions, role: RedisRole, p
     // Commands (publishing, results) fail after a couple of reconnect attempts rather
     // than waiting in memory for ever; blocking clients wait, as BullMQ requires.
     maxRetriesPerRequest: role === 'blocking' ? null : 2,
+    // How long a disconnect waits for the socket to close before destroying it (ioredis: 2 s,
+    // a ref'd timer). A socket that already failed never closes again: the process would
+    // wait that long to exit after closing while Redis is down.
+    disconnectTimeout: DISCONNECT_TIMEOUT_MS,
   };
   const connection = options.connection ?? BULLMQ_DEFAULTS.connection;
   const redis: RedisClient = isClusterConnection(connection)
@@ -137,4 +144,19 @@ function waitForReady(redis: RedisClient, options: BullmqConnectionOptions): Pro
     redis.on('end', onEnd);
     redis.on('error', onError);
   });
+}
+
+/**
+ * Disconnects at once, and ends a client that was waiting to reconnect (Redis down).
+ * ioredis drops such a client's reconnect timer but never takes it to `end`: its queued
+ * commands never settle, and whoever waits for `end` (BullMQ, closing a worker) waits for
+ * ever while its other timers keep the process alive. This takes it there as ioredis
+ * does when a closed connection is not to be reopened.
+ */
+export function disconnectNow(client: RedisClient): void {
+  client.disconnect();
+  if (!(client instanceof Redis) || client.status !== 'reconnecting') return;
+  const halfClosed = client as unknown as { setStatus?: (status: 'end') => void; flushQueue?: (error: Error) => void };
+  halfClosed.setStatus?.('end');
+  halfClosed.flushQueue?.(new Error('Connection is closed.'));
 }

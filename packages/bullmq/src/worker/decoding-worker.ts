@@ -1,5 +1,5 @@
 import { Worker, type Job, type JobJson, type Processor, type WorkerOptions } from 'bullmq';
-import type { RedisClient as Redis } from '../connection/redis-client';
+import { disconnectNow, type RedisClient as Redis } from '../connection/redis-client';
 import { OVERSIZED, UNDECODABLE } from '../message/protocol';
 import type { OutcomeWrites } from './outcome-writes';
 
@@ -85,6 +85,15 @@ export class DecodingWorker extends Worker {
     this.wakeTimer = undefined;
     if (this.closing) return;
     this.commands.zadd(this.keys.marker, 0, '0').catch(() => undefined);
+  }
+
+  /**
+   * Disconnects BullMQ's blocking connection at once, ending it if Redis is down (see
+   * {@link disconnectNow}): BullMQ's close waits for it to end before it stops renewing locks.
+   */
+  async disconnectBlocking(): Promise<void> {
+    const blocking = (this as unknown as { backend?: { blockingConnection?: { client: Promise<Redis> } } }).backend?.blockingConnection;
+    if (blocking) disconnectNow(await blocking.client);
   }
 
   /** BullMQ's loop of fetched and running jobs, while it runs. (The one place that touches it.) */

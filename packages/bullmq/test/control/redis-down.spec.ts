@@ -1,9 +1,23 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
 import { RedisConnectionError, TaskRegistry } from '@tasks/core';
 import { BullmqExecutor, TaskWorker } from '../../src';
 import { captureLogs } from '../support/log-capture';
 import { startOwnRedis, type OwnRedis } from '../support/own-redis';
 
 const CONNECT_TIMEOUT_MS = 2000;
+const CLOSE_WHILE_DOWN = resolve(__dirname, '../fixtures/close-while-down.ts');
+/** A process with nothing left to do exits at once; this leaves room for a loaded machine. */
+const EXIT_WITHIN_MS = 1000;
+
+function message(child: ChildProcess, expected: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const onMessage = (got: unknown) => got === expected && (child.off('exit', onExit), done());
+    const onExit = (code: number | null) => fail(new Error(`the child exited (${code}) before saying ${expected}`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
 
 describe('Redis down or refusing us', () => {
   let redis: OwnRedis | undefined;
@@ -58,6 +72,26 @@ describe('Redis down or refusing us', () => {
       expect(Date.now() - started).toBeLessThan(CONNECT_TIMEOUT_MS + 3000);
     } finally {
       logs.restore();
+    }
+  });
+
+  it('a process that closed its executor and worker while Redis is down exits soon after: nothing is left holding it', async () => {
+    redis = await startOwnRedis();
+    const child = fork(CLOSE_WHILE_DOWN, [redis.url], { execArgv: ['-r', require.resolve('esbuild-register')], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const exitedAt = new Promise<number>((done) => child.once('exit', () => done(Date.now())));
+    try {
+      await message(child, 'ready');
+      await redis.stop();
+      const closed = message(child, 'closed');
+      child.send('close');
+      await closed;
+      const closedAt = Date.now();
+      // Left alone, BullMQ's close waited for ever on a connection ioredis never ended, and
+      // ioredis held each dead socket for its disconnectTimeout (2 s unless set).
+      const limit = new Promise<number>((done) => setTimeout(() => done(Number.POSITIVE_INFINITY), EXIT_WITHIN_MS).unref());
+      expect((await Promise.race([exitedAt, limit])) - closedAt).toBeLessThan(EXIT_WITHIN_MS);
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 
