@@ -247,6 +247,14 @@ class EagerResult implements AsyncResult {
       if (error instanceof ChordError || error instanceof TaskFailedError) throw error;
       throw new TaskFailedError(error.name, error.message, { taskId: this.id, taskName: record.name!, remoteStack: error.stack });
     }
+    if (record === undefined) {
+      throw new TaskTimeoutError(
+        this.id,
+        options.timeoutMs ?? 0,
+        `Task ${this.id} has no result in this EagerExecutor: it keeps the results of the latest ${this.records.limit} tasks, ` +
+          'and this one was dropped since, or never ran here. Pass a larger keepResults to new EagerExecutor(registry, keepResults).',
+      );
+    }
     // Eager tasks finish inside the call, so an id still unsettled here never will be.
     throw new TaskTimeoutError(this.id, options.timeoutMs ?? 0);
   }

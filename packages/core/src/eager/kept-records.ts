@@ -24,7 +24,8 @@ export class KeptRecords {
   /** Where the oldest record is, once the ring is full. */
   private oldest = 0;
   private index: Map<string, EagerRecord> | undefined;
-  private readonly limit: number;
+  /** How many records are kept (`Infinity`: all). */
+  readonly limit: number;
 
   /** @param limit how many records are kept; below 1 none, `Infinity` (or NaN) all. */
   constructor(limit: number) {

@@ -9,10 +9,12 @@ export class TaskTimeoutError extends TasksError {
   /** How long `get()` waited. */
   readonly timeoutMs: number;
 
-  constructor(taskId: string, timeoutMs: number) {
+  /** @param message replaces the default message, when something more precise than a wait is known. */
+  constructor(taskId: string, timeoutMs: number, message?: string) {
     super(
-      `Task ${taskId} did not finish within ${timeoutMs}ms; it may still be running. Call get() again ` +
-        `with a larger timeoutMs, or check state() instead of waiting.`,
+      message ??
+        `Task ${taskId} did not finish within ${timeoutMs}ms; it may still be running. Call get() again ` +
+          `with a larger timeoutMs, or check state() instead of waiting.`,
     );
     this.taskId = taskId;
     this.timeoutMs = timeoutMs;

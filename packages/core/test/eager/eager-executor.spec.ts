@@ -122,6 +122,8 @@ describe('EagerExecutor', () => {
     for (const n of [1, 2, 3]) results.push(await executor.delay(name, n));
 
     expect(await results[0]!.state()).toBe(TaskState.PENDING);
+    await expect(results[0]!.get()).rejects.toMatchObject({ name: 'TaskTimeoutError', message: expect.stringMatching(/keeps the results of the latest 2 tasks.*larger keepResults/) });
+    await expect(executor.result('never-ran').get()).rejects.toThrow(/no result in this EagerExecutor/);
     expect(await results[1]!.get()).toBe(2);
     expect(await results[2]!.get()).toBe(3);
   });
