@@ -125,12 +125,18 @@ export class DecodingWorker extends Worker {
   }
 
   /**
+   * Also refuses to take a job once closing began (see inside).
+   *
    * BullMQ parses a job's options as it fetches it: options that are not JSON make
    * the fetch throw after the job became ours. Find it by our lock token, give it
    * empty options, and hand it on as undecodable.
    */
   protected override async moveToActive(token: string, name?: string): Promise<Job> {
     clearTimeout(this.wakeTimer);
+    // A fetch that was blocked when closing began can still be woken by a task added just
+    // after (Redis may serve it before it sees the blocking connection close): once closing,
+    // take nothing, as BullMQ does with a fetch that had not started.
+    if (this.closing) return undefined as unknown as Job;
     try {
       return await super.moveToActive(token, name);
     } catch (error) {
