@@ -422,9 +422,9 @@ export class ClusterNode {
     const signal = findSignal(event.signal);
     if (!signal) return undefined;
     const fromThisProcess = event.origin.pid === this.origin.pid && event.origin.hostname === this.origin.hostname;
-    const remote = Object.assign({}, event.payload, { signal: event.signal, sender: event.sender, origin: event.origin, timestamp: event.timestamp });
-    // Only written for a payload without a `taskId` of its own (see `publish`).
-    if (event.taskId !== undefined) Object.assign(remote, { taskId: event.taskId });
+    // `event.taskId` is only written for a payload without a `taskId` of its own (see `publish`).
+    const { signal: name, sender, origin, timestamp, taskId } = event;
+    const remote = Object.assign({}, event.payload, taskId === undefined ? { signal: name, sender, origin, timestamp } : { signal: name, sender, origin, timestamp, taskId });
     return signal.deliverRemote(remote as unknown as RemoteSignalEventOf<object>, fromThisProcess);
   }
 

@@ -4,6 +4,7 @@ import { BULLMQ_DEFAULTS } from '../defaults';
 import type { BullmqConnectionOptions } from '../options';
 import { createClusterClient, describeCluster, isClusterConnection } from './cluster-client';
 import { keyPrefix } from './key-prefix';
+import { CLOSE_STEP_MS, settlesWithin } from '../utils/settles-within';
 
 /** A client of a single Redis or of a Redis Cluster. */
 export type RedisClient = Redis | Cluster;
@@ -159,4 +160,10 @@ export function disconnectNow(client: RedisClient): void {
   const halfClosed = client as unknown as { setStatus?: (status: 'end') => void; flushQueue?: (error: Error) => void };
   halfClosed.setStatus?.('end');
   halfClosed.flushQueue?.(new Error('Connection is closed.'));
+}
+
+/** Closes a client of ours: a `QUIT` while Redis answers (within {@link CLOSE_STEP_MS}), then {@link disconnectNow}. */
+export async function closeRedis(client: RedisClient): Promise<void> {
+  if (client.status === 'ready') await settlesWithin(client.quit(), CLOSE_STEP_MS);
+  disconnectNow(client);
 }

@@ -18,7 +18,7 @@ import {
 import { completePublish, draftPublish, type CanvasPlan, type PreparedPublish } from '@tasks/core/internal';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import { isConnectionError } from '../connection/outage-log';
-import { connectTimeoutMs, createRedis, describeTarget, openRedis, requireReady } from '../connection/redis-client';
+import { closeRedis, connectTimeoutMs, createRedis, describeTarget, openRedis, requireReady } from '../connection/redis-client';
 import { assertCanvasAllowed, keyPrefix, queuePrefix } from '../connection/key-prefix';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { tasksKeys, REVOKE_TTL_MS } from '../keys';
@@ -38,7 +38,7 @@ import { isPendingTick } from '../schedules/tick';
 import { taskJobOptions } from './task-job-options';
 import { ClusterNode } from '../cluster/cluster-node';
 import { canvasQueues } from '../canvas/canvas-queues';
-import { CLOSE_STEP_MS, settlesWithin } from '../utils/settles-within';
+import { settlesWithin } from '../utils/settles-within';
 
 /** Options of {@link BullmqExecutor.connect}. */
 export interface BullmqExecutorOptions extends BullmqConnectionOptions {
@@ -234,8 +234,7 @@ export class BullmqExecutor implements CanvasExecutor {
       const waitMs = this.redis.status === 'ready' ? connectTimeoutMs(this.options) : 0;
       await Promise.all([this.results.close(waitMs), settlesWithin(this.writer.close(), waitMs)]);
       await settlesWithin(this.queues.close(), waitMs);
-      if (this.redis.status === 'ready') await settlesWithin(this.redis.quit(), CLOSE_STEP_MS);
-      this.redis.disconnect();
+      await closeRedis(this.redis);
       await this.node.release();
     })();
     return this.closing;

@@ -23,7 +23,7 @@ import type { RedisClient as Redis } from '../connection/redis-client';
 import { hostname } from 'node:os';
 import { isConnectionError, reportDown } from '../connection/outage-log';
 import { untilDown } from '../connection/until-down';
-import { connectTimeoutMs, createRedis, describeTarget, disconnectNow, openRedis } from '../connection/redis-client';
+import { closeRedis, connectTimeoutMs, createRedis, describeTarget, openRedis } from '../connection/redis-client';
 import { keyPrefix, queuePrefix } from '../connection/key-prefix';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { FinalFailure, RetryScheduled } from '../message/error-record';
@@ -363,10 +363,7 @@ export class TaskWorker {
     this.control?.close();
     await settlesWithin(this.canvas.close(), CLOSE_STEP_MS);
     this.workers.forEach((worker) => void worker.disconnect().catch(() => undefined));
-    if (this.connection) {
-      if (this.connection.status === 'ready') await settlesWithin(this.connection.quit(), CLOSE_STEP_MS);
-      disconnectNow(this.connection);
-    }
+    if (this.connection) await closeRedis(this.connection);
     await Promise.all(this.workers.map((worker) => worker.disconnectBlocking().catch(() => undefined)));
   }
 }
