@@ -157,11 +157,13 @@ async function rawSide(prefix: string): Promise<CanvasSide> {
       timed(async () => {
         const parent = taskLikeJob();
         const done = finished(parent.opts.jobId!);
+        // The headers a chord's tasks carry (root id; group id on the members), as for the group above.
+        const [rootId, groupId] = [randomUUID(), randomUUID()];
         const children = Array.from({ length: CHORD_SIZE }, () => {
           const child = taskLikeJob();
-          return { name: child.name, queueName, data: child.data, opts: { ...child.opts, failParentOnFailure: true } };
+          return { name: child.name, queueName, data: { ...child.data, headers: { rootId, groupId } }, opts: { ...child.opts, failParentOnFailure: true } };
         });
-        await flows.add({ name: parent.name, queueName, data: { ...parent.data, join: true }, opts: parent.opts, children });
+        await flows.add({ name: parent.name, queueName, data: { ...parent.data, headers: { rootId }, join: true }, opts: parent.opts, children });
         await done;
       }),
     async close() {

@@ -27,9 +27,29 @@ export interface CanvasJobInfo {
   /** This task is a chord member (or a step of one): its failure reaches the doomed tasks as a `ChordError`. */
   chordMember?: true;
   /** This job's children are flow children whose results come first in its arguments. */
-  join?: { members: StepRef[]; single: boolean };
+  join?: Join;
   /** How long the tasks this job publishes keep their results. */
   retention?: Required<ResultRetention>;
+}
+
+/**
+ * The flow children a job joins, in the order their results are given: their ids, and
+ * their queue (one for all, or one each). Jobs written before this form carry `members`.
+ */
+export type Join = ({ ids: string[]; queues: string | string[] } | { members: Array<{ id: string; queue: string }> }) & { single: boolean };
+
+/** A join of `members`, in their order. */
+export function joinOf(members: readonly StepRef[], single: boolean): Join {
+  const queue = members[0]!.queue;
+  const shared = members.every((member) => member.queue === queue);
+  return { ids: members.map((member) => member.id), queues: shared ? queue : members.map((member) => member.queue), single };
+}
+
+/** The id and queue of each member of `join`, in its order. */
+export function joinedMembers(join: Join): Array<{ id: string; queue: string }> {
+  if ('members' in join) return join.members;
+  const { ids, queues } = join;
+  return ids.map((id, i) => ({ id, queue: typeof queues === 'string' ? queues : queues[i]! }));
 }
 
 /** The data of a canvas job: the task message and its {@link CanvasJobInfo}. */

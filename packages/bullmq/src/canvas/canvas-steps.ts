@@ -6,7 +6,7 @@ import { BULLMQ_DEFAULTS } from '../defaults';
 import { QueueSet } from '../queues/queue-set';
 import type { TaskTelemetry } from '../telemetry/task-telemetry';
 import type { TaskJobData } from '../message/task-message.codec';
-import { canvasOf, doomedOf, errorRecord } from './canvas-job';
+import { canvasOf, doomedOf, errorRecord, joinedMembers } from './canvas-job';
 import { CanvasWriter } from './canvas-writer';
 import { doomSteps } from './step-records';
 
@@ -53,7 +53,7 @@ export class CanvasSteps {
   async joined(job: Job, data: TaskJobData): Promise<TaskJobData> {
     const join = canvasOf(data)!.join!;
     const values = (await job.getChildrenValues()) as Record<string, JsonValue>;
-    const results = join.members.map((member) => values[`${this.prefixOf(member.queue)}:${member.queue}:${member.id}`] ?? null);
+    const results = joinedMembers(join).map((member) => values[`${this.prefixOf(member.queue)}:${member.queue}:${member.id}`] ?? null);
     return { ...data, args: [join.single ? results[0]! : results, ...data.args] };
   }
 
@@ -63,12 +63,14 @@ export class CanvasSteps {
    * publishes the task's `next` and `link` tasks with its result; on failure it marks its
    * doomed tasks failed and publishes its `linkError` tasks. The job is marked finished
    * only after, so a worker that dies in between publishes again, and the fixed ids keep
-   * that single. Nothing is added to a task outside a canvas.
+   * that single. Nothing is added where there is nothing to do.
    */
   addHooks(options: AttemptOptions, data: TaskJobData, request: TaskRequest): AttemptOptions {
-    if (canvasOf(data) === undefined) return options;
-    options.beforeSuccess = (result) => this.succeeded(data, result);
-    options.beforeFailure = (error) => this.failed(data, request, error);
+    const canvas = canvasOf(data);
+    if (canvas === undefined) return options;
+    // A chord member usually has neither: the join happens in Redis.
+    if (canvas.next || canvas.link) options.beforeSuccess = (result) => this.succeeded(data, result);
+    if (canvas.next || canvas.doomed?.length || canvas.linkError) options.beforeFailure = (error) => this.failed(data, request, error);
     return options;
   }
 

@@ -17,7 +17,7 @@ import { encodeTaskMessage } from '../message/task-message.codec';
 import type { ResultRetention } from '../options';
 import type { QueueSet } from '../queues/queue-set';
 import type { TaskTelemetry } from '../telemetry/task-telemetry';
-import { stepRef, type CanvasJobData, type CanvasJobInfo, type StepRef } from './canvas-job';
+import { joinOf, stepRef, type CanvasJobData, type CanvasJobInfo, type StepRef } from './canvas-job';
 import { writeStepRecords } from './step-records';
 
 type Retention = Required<ResultRetention>;
@@ -27,6 +27,18 @@ interface PreparedJob {
   call: PreparedPublish;
   data: CanvasJobData;
   opts: JobsOptions;
+}
+
+/** A flow node whose job is being prepared; `job` is set once it is. */
+interface PreparingFlowJob extends Omit<FlowJob, 'children'> {
+  children?: PreparingFlowJob[];
+  job?: PreparedJob;
+}
+
+/** A flow node and the preparation of its job. */
+interface PendingNode {
+  prepared: Promise<PreparedJob>;
+  node: PreparingFlowJob;
 }
 
 /**
@@ -51,11 +63,15 @@ export class CanvasWriter {
   /** Publishes a plan from the caller: records for its tasks, then the tasks that start it. */
   async publishPlan(plan: CanvasPlan, retention: Retention): Promise<void> {
     const { root } = plan;
+    // A canvas task gets a step record unless its job is written now and carries its canvas
+    // part (a chord's tasks, a chain's first step): that job says what the record would.
+    // A plain group's members are lone tasks, and a lone task needs none either.
+    // The records are sent first on the connection the tasks are written on, so Redis has
+    // them before any task, without waiting for their reply before the tasks are written.
     const lone = root.kind === 'task' || (root.kind === 'group' && root.members.every((member) => member.kind === 'task'));
-    // A plain group's members are lone tasks; every other canvas keeps step records.
-    // They are sent first on the connection the tasks are written on, so Redis has them
-    // before any task, without waiting for their reply before the tasks are written.
-    const records = lone ? undefined : writeStepRecords(this.redis, this.prefix, planTasks(root).map(stepRef), retention.failedSeconds);
+    const described = lone ? undefined : describedByJob(root, new Set());
+    const steps = described && planTasks(root).filter((task) => !described.has(task.id));
+    const records = steps?.length ? writeStepRecords(this.redis, this.prefix, steps.map(stepRef), retention.failedSeconds) : undefined;
     await Promise.all([records, this.publish(root, undefined, undefined, retention)]);
   }
 
@@ -115,15 +131,15 @@ export class CanvasWriter {
     const callback = (body.kind === 'chain' ? body.steps[0] : body) as PlannedTask;
     const after = then(body.kind === 'chain' ? body.steps.slice(1) : [], next);
     const doomed = after ? planTasks(after).map(stepRef) : undefined;
-    const jobs: Array<{ prepared: Promise<PreparedJob> }> = [];
+    const jobs: PendingNode[] = [];
     const members: StepRef[] = [];
     const children = chord.header.members.map((member) => {
       const steps = member.kind === 'chain' ? (member.steps as PlannedTask[]) : [member as PlannedTask];
-      let child: FlowJob | undefined;
+      let child: PreparingFlowJob | undefined;
       let previous: PlannedTask | undefined;
       for (const step of steps) {
         const info: CanvasJobInfo = { chordMember: true, ...(doomed && { doomed }), retention };
-        if (previous) info.join = { members: [stepRef(previous)], single: true };
+        if (previous) info.join = joinOf([stepRef(previous)], true);
         child = this.flowJob(step, previous ? undefined : prepend, info, retention, jobs, child ? [child] : undefined);
         child.opts = { ...child.opts, failParentOnFailure: true };
         previous = step;
@@ -131,10 +147,11 @@ export class CanvasWriter {
       members.push(stepRef(previous!));
       return child!;
     });
-    const info: CanvasJobInfo = { join: { members, single: false }, ...this.after(after), retention };
+    const info: CanvasJobInfo = { join: joinOf(members, false), ...this.after(after), retention };
     const parent = this.flowJob(callback, undefined, info, retention, jobs, children);
     const prepared = await Promise.all(jobs.map((job) => job.prepared));
-    await this.flowProducer().add(await resolveFlow(parent, this.queues.prefixOf));
+    prepared.forEach((job, i) => (jobs[i]!.node.job = job));
+    await this.flowProducer().add(resolveFlow(parent, this.queues.prefixOf));
     for (const job of prepared) {
       const published = this.published(job);
       if (published) await published;
@@ -147,12 +164,12 @@ export class CanvasWriter {
     prepend: readonly JsonValue[] | undefined,
     info: CanvasJobInfo,
     retention: Retention,
-    jobs: Array<{ prepared: Promise<PreparedJob> }>,
-    children: FlowJob[] | undefined,
-  ): FlowJob & { prepared: Promise<PreparedJob> } {
-    const prepared = this.prepare(task, prepend, info, retention);
-    jobs.push({ prepared });
-    return { name: task.name, queueName: task.options.queue, prepared, ...(children && { children }) };
+    jobs: PendingNode[],
+    children: PreparingFlowJob[] | undefined,
+  ): PreparingFlowJob {
+    const node: PreparingFlowJob = { name: task.name, queueName: task.options.queue, ...(children && { children }) };
+    jobs.push({ prepared: this.prepare(task, prepend, info, retention), node });
+    return node;
   }
 
   private async prepare(task: PlannedTask, prepend: readonly JsonValue[] | undefined, info: CanvasJobInfo, retention: Retention): Promise<PreparedJob> {
@@ -165,6 +182,8 @@ export class CanvasWriter {
       const canvas: CanvasJobInfo = Object.assign({}, info);
       if (task.link) canvas.link = task.link;
       if (task.linkError) canvas.linkError = task.linkError;
+      // Results are kept that long by what the task publishes or dooms; a chord member usually does neither.
+      if (!(canvas.next || canvas.link || canvas.linkError || canvas.doomed?.length)) delete canvas.retention;
       data.canvas = canvas;
     }
     const opts: JobsOptions = taskJobOptions(retention, call.options.priority, attemptBudget(this.registry?.get(task.name)));
@@ -194,6 +213,31 @@ export class CanvasWriter {
 
 }
 
+/**
+ * Adds to `into` the ids of the tasks that publishing `node` writes at once with their
+ * canvas part in their job: a chord's members and callback, and a chain's first step
+ * when steps follow it. A plain member of a group carries none, so it keeps its record.
+ */
+function describedByJob(node: PlannedNode, into: Set<string>): Set<string> {
+  switch (node.kind) {
+    case 'task':
+      break;
+    case 'chain': {
+      const [first, ...rest] = node.steps;
+      if (first!.kind !== 'task') describedByJob(first!, into);
+      else if (rest.length > 0) into.add(first!.id);
+      break;
+    }
+    case 'group':
+      for (const member of node.members) describedByJob(member, into);
+      break;
+    case 'chord':
+      for (const task of planTasks(node.header)) into.add(task.id);
+      into.add(((node.body.kind === 'chain' ? node.body.steps[0] : node.body) as PlannedTask).id);
+  }
+  return into;
+}
+
 /** Whether `info` says more than how long results are kept. */
 function carriesSteps(info: CanvasJobInfo): boolean {
   for (const key in info) if (key !== 'retention') return true;
@@ -208,9 +252,9 @@ function then(rest: readonly PlannedNode[], next: PlannedNode | undefined): Plan
 }
 
 /** Fills each flow node's data, options and prefix from its prepared call. */
-async function resolveFlow(node: FlowJob & { prepared?: Promise<PreparedJob> }, prefixOf: (queue: string) => string): Promise<FlowJob> {
-  const job = await node.prepared!;
-  const children = node.children && (await Promise.all(node.children.map((child) => resolveFlow(child, prefixOf))));
+function resolveFlow(node: PreparingFlowJob, prefixOf: (queue: string) => string): FlowJob {
+  const job = node.job!;
+  const children = node.children?.map((child) => resolveFlow(child, prefixOf));
   const queueName = job.call.queue;
   // Each node in its queue's prefix: with queues sharded over a cluster, that is the queue's hash tag.
   return { name: node.name, queueName, prefix: prefixOf(queueName), data: job.data, opts: { ...job.opts, ...node.opts }, ...(children && { children }) };

@@ -2,7 +2,8 @@ import { ChordError, TaskFailedError, TaskRevokedError } from '@tasks/core';
 import type { Queue } from 'bullmq';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import { tasksKeys } from '../keys';
-import type { ErrorRecord, StepRef } from './canvas-job';
+import type { TaskJobData } from '../message/task-message.codec';
+import { canvasOf, type ErrorRecord, type StepRef } from './canvas-job';
 
 /** Why a canvas task will never run: the error of the task that failed for good before it. */
 export interface StepFailure {
@@ -55,6 +56,17 @@ export async function readStep(redis: Redis, prefix: string, taskId: string): Pr
   const [queue, name, failure] = await redis.hmget(tasksKeys.step(prefix, taskId), 'queue', 'name', 'failure');
   if (queue === null || name === null) return undefined;
   return failure === null ? { queue, name } : { queue, name, failure: JSON.parse(failure) as StepFailure };
+}
+
+/** Whether the job at `jobKey` is a canvas task whose job carries its canvas part (see `describedByJob`). */
+export async function carriesCanvas(redis: Redis, jobKey: string): Promise<boolean> {
+  const data = await redis.hget(jobKey, 'data');
+  if (data === null) return false;
+  try {
+    return canvasOf(JSON.parse(data) as TaskJobData) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -28,7 +28,7 @@ import { encodeTaskMessage } from '../message/task-message.codec';
 import type { BullmqConnectionOptions, BullmqPassThroughOptions, ResultRetention } from '../options';
 import { QueueSet } from '../queues/queue-set';
 import { CanvasWriter } from '../canvas/canvas-writer';
-import { promoteDelayed, readStep } from '../canvas/step-records';
+import { carriesCanvas, promoteDelayed, readStep } from '../canvas/step-records';
 import { failWaitingJob } from './fail-waiting';
 import { BullmqAsyncResult } from '../results/bullmq-async-result';
 import { TaskResults } from '../results/task-results';
@@ -210,7 +210,11 @@ export class BullmqExecutor implements CanvasExecutor {
     if (previousState === TaskState.STARTED) return { ...none, revoked: true, terminated: terminate };
     // A canvas task is left for the worker to refuse, so that its chain or chord ends visibly;
     // a delayed one is due at once, so that this happens now.
-    if (step || (await readStep(this.redis, this.prefix, taskId))) {
+    const canvasTask =
+      step !== undefined ||
+      (found.job !== undefined && (await carriesCanvas(this.redis, this.queues.get(found.queue!).toKey(taskId)))) ||
+      (await readStep(this.redis, this.prefix, taskId)) !== undefined;
+    if (canvasTask) {
       if (found.job) await promoteDelayed(this.queues.get(found.queue!), taskId);
       return { ...none, revoked: true };
     }

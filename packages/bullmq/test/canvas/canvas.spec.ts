@@ -8,12 +8,16 @@ import {
   SerializationError,
   TaskFailedError,
   TaskState,
+  DEFAULT_QUEUE,
   type AsyncResult,
   type CanvasExecutor,
   type CanvasResult,
   type GroupResult,
   type TaskRequest,
 } from '@tasks/core';
+import { FlowProducer } from 'bullmq';
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { BullmqExecutor } from '../../src';
 import { canvasTasks, type CanvasRun } from '../fixtures/canvas-tasks';
 import { startHarness, type Harness } from '../support/harness';
@@ -350,6 +354,40 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
       expect(error).toMatchObject({ memberId: member.id, memberError: { name: 'TaskRevokedError' } });
       expect(await member.state()).toBe(TaskState.REVOKED);
       expect(ran('c.sum')).toEqual([]);
+    });
+
+    it('ends a chain visibly when its first step is revoked while it waits', async () => {
+      // The first step is written at delay() and its job says it starts a chain: no step record is kept for it.
+      const last = await executor.canvas.chain(s('c.add', 1, 1).set({ delayMs: 60_000 }), s('c.show')).delay();
+      const first = last.parent as AsyncResult;
+      await expect(first.revoke()).resolves.toMatchObject({ revoked: true });
+      await expect(last.get(WAIT)).rejects.toMatchObject({ name: 'TaskRevokedError', taskId: first.id });
+      expect(await first.state()).toBe(TaskState.REVOKED);
+      expect(fixture.runs).toEqual([]);
+    });
+
+    it('joins a chord callback written by an earlier version, whose join lists each member as an object', async () => {
+      const prefix = harness!.prefix;
+      const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+      const flows = new FlowProducer({ connection: redis, prefix });
+      try {
+        const message = (args: unknown[], canvas?: object) => ({ v: 1, args, headers: {}, publishedAt: Date.now(), ...(canvas && { canvas }) });
+        const ids = [randomUUID(), randomUUID()];
+        const callbackId = randomUUID();
+        const members = ids.map((id) => ({ id, queue: DEFAULT_QUEUE, name: 'c.add' }));
+        await flows.add({
+          name: 'c.sum',
+          queueName: DEFAULT_QUEUE,
+          data: message([], { join: { members, single: false } }),
+          opts: { jobId: callbackId },
+          children: ids.map((id, i) => ({ name: 'c.add', queueName: DEFAULT_QUEUE, data: message([i, 10], { chordMember: true }), opts: { jobId: id, failParentOnFailure: true } })),
+        });
+        await expect(executor.result(callbackId).get(WAIT)).resolves.toBe(21);
+        expect(ran('c.sum').map((run) => run.args)).toEqual([[[10, 11]]]);
+      } finally {
+        await flows.close();
+        await redis.quit();
+      }
     });
 
     it('revokes the members and the callback of a chord when its result is revoked', async () => {
