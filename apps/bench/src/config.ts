@@ -28,7 +28,9 @@ export interface BenchConfig {
   canvasChains: number;
   /** Groups published per side and round by `group-1000` (the row is their median). */
   canvasGroups: number;
-  /** Rounds of the canvas scenarios (a chord of 1,000 is slow to run twice per round). */
+  /** Chords timed per side and round by `chord-1000` (the row is their median). */
+  canvasChords: number;
+  /** Rounds of the canvas scenarios. */
   canvasRounds: number;
 }
 
@@ -48,6 +50,7 @@ const QUICK: BenchConfig = {
   scheduleRounds: 1,
   canvasChains: 3,
   canvasGroups: 1,
+  canvasChords: 1,
   canvasRounds: 1,
 };
 
@@ -67,6 +70,7 @@ const FULL: BenchConfig = {
   scheduleRounds: 2,
   canvasChains: 30,
   canvasGroups: 5,
+  canvasChords: 3,
   canvasRounds: 5,
 };
 

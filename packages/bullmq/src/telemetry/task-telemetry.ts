@@ -46,6 +46,11 @@ export class TaskTelemetry {
     return this.tracePublish(this.api!, tracer, name, options, send);
   }
 
+  /** Whether publishes are traced now (a tracer provider is registered); when not, `publish` only calls `send`. */
+  get tracing(): boolean {
+    return this.tracer() !== undefined;
+  }
+
   /** Runs one attempt inside a `run <task>` span continuing the trace its headers carry. */
   run(task: TaskDefinition, request: TaskRequest, attempt: () => Promise<AttemptOutcome>): Promise<AttemptOutcome> {
     const tracer = this.tracer();
