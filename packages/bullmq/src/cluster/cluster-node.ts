@@ -75,11 +75,12 @@ export class ClusterNode {
   private publishErrorLogged = false;
   /**
    * Events waiting to be written, as the fields of one stream entry: each event's
-   * signal and value. They wait only while an earlier write is unanswered, and at
-   * most until this turn of the event loop ends.
+   * signal and value. They wait only while an earlier write is unanswered and this
+   * turn of the event loop already wrote, and at most until the turn ends.
    */
   private batch: string[] = [];
-  private flushing = false;
+  /** Whether this turn of the event loop wrote events (its end, a `setImmediate`, writes what waits). */
+  private turnWrote = false;
   /** `seq` and time of the first waiting event. */
   private batchSeq = 0;
   private batchTime = 0;
@@ -189,10 +190,11 @@ export class ClusterNode {
 
   /**
    * Writes one event to the stream (its payload in travelling form). With no write
-   * of this process unanswered, it is written at once; otherwise it is written with
-   * the others sent in this turn of the event loop, as one entry, once the turn
-   * ends. So a lone send waits for nothing, and a busy worker writes one command per
-   * turn. Writes go in order on one connection: the order is kept. A signal whose
+   * of this process unanswered, or none yet in this turn of the event loop, it is
+   * written at once; otherwise it is written with the others sent in this turn, as
+   * one entry, once the turn ends. So a send waits for nothing unless events were
+   * written just before it in the same turn, and a busy worker writes at most two
+   * commands per turn (the turn's first event, then the rest). Writes go in order on one connection: the order is kept. A signal whose
    * payload names no task, sent while a task runs here, carries that task's id.
    */
   publish(signal: string, sender: string, payload: object): void {
@@ -212,14 +214,20 @@ export class ClusterNode {
       this.batchTime = now;
     }
     this.batch.push(signal, value);
-    if (this.writing === 0) this.flush();
-    else if (!this.flushing) {
-      this.flushing = true;
-      setImmediate(() => {
-        this.flushing = false;
-        this.flush();
-      });
+    if (this.writing === 0 || !this.turnWrote) {
+      this.flush();
+      this.endOfTurn();
     }
+  }
+
+  /** Marks this turn of the event loop as one that wrote; at its end, what waits is written. */
+  private endOfTurn(): void {
+    if (this.turnWrote) return;
+    this.turnWrote = true;
+    setImmediate(() => {
+      this.turnWrote = false;
+      this.flush();
+    });
   }
 
   /** `origin` as JSON, encoded again only when its name changed. */

@@ -134,6 +134,9 @@ export class EventReader {
       }
       this.stats.missed += missed;
       this.report(missed);
+      // What the receivers set going runs before the next read is sent: a receiver that answers at
+      // once (a reply signal, a next send) does not wait behind that write.
+      if (entries.length > 0) await Promise.resolve();
     }
   }
 
