@@ -81,7 +81,10 @@ export class CanvasWriter {
   async publish(node: PlannedNode, prepend: readonly JsonValue[] | undefined, next: PlannedNode | undefined, retention: Retention): Promise<void> {
     switch (node.kind) {
       case 'task': {
-        const job = await this.prepare(node, prepend, { ...this.after(next), retention }, retention);
+        // `next` is published once it succeeds, and its tasks doomed if it fails for good (see `doomedOf`).
+        const info: CanvasJobInfo = { retention };
+        if (next) info.next = next;
+        const job = await this.prepare(node, prepend, info, retention);
         const adding = this.queues.get(job.call.queue).add(node.name, job.data, job.opts);
         this.added?.(job.call.queue);
         await adding;
@@ -140,16 +143,19 @@ export class CanvasWriter {
       let child: PreparingFlowJob | undefined;
       let previous: PlannedTask | undefined;
       for (const step of steps) {
-        const info: CanvasJobInfo = { chordMember: true, ...(doomed && { doomed }), retention };
+        // Objects built by assignment, not spreads: V8 builds a spread followed by more properties slowly, and this runs per member.
+        const info: CanvasJobInfo = { chordMember: true, retention };
+        if (doomed) info.doomed = doomed;
         if (previous) info.join = joinOf([stepRef(previous)], true);
         child = this.flowJob(step, previous ? undefined : prepend, info, retention, jobs, child ? [child] : undefined);
-        child.opts = { ...child.opts, failParentOnFailure: true };
+        child.opts = { failParentOnFailure: true };
         previous = step;
       }
       members.push(stepRef(previous!));
       return child!;
     });
-    const info: CanvasJobInfo = { join: joinOf(members, false), ...this.after(after), retention };
+    const info: CanvasJobInfo = { join: joinOf(members, false), retention };
+    if (after) info.next = after;
     const parent = this.flowJob(callback, undefined, info, retention, jobs, children);
     const prepared = await settled(jobs.map((job) => job.prepared));
     prepared.forEach((job, i) => (jobs[i]!.node.job = job));
@@ -169,7 +175,8 @@ export class CanvasWriter {
     jobs: PendingNode[],
     children: PreparingFlowJob[] | undefined,
   ): PreparingFlowJob {
-    const node: PreparingFlowJob = { name: task.name, queueName: task.options.queue, ...(children && { children }) };
+    const node: PreparingFlowJob = { name: task.name, queueName: task.options.queue };
+    if (children) node.children = children;
     jobs.push({ prepared: this.prepare(task, prepend, info, retention), node });
     return node;
   }
@@ -196,22 +203,21 @@ export class CanvasWriter {
     const data: CanvasJobData = encodeTaskMessage(call);
     // A task with nothing to do after it (a plain group's member) carries no canvas part.
     if (task.link || task.linkError || carriesSteps(info)) {
-      const canvas: CanvasJobInfo = Object.assign({}, info);
+      const canvas: CanvasJobInfo = {};
+      if (info.next) canvas.next = info.next;
       if (task.link) canvas.link = task.link;
       if (task.linkError) canvas.linkError = task.linkError;
+      if (info.doomed) canvas.doomed = info.doomed;
+      if (info.chordMember) canvas.chordMember = true;
+      if (info.join) canvas.join = info.join;
       // Results are kept that long by what the task publishes or dooms; a chord member usually does neither.
-      if (!(canvas.next || canvas.link || canvas.linkError || canvas.doomed?.length)) delete canvas.retention;
+      if (info.retention && (canvas.next || canvas.link || canvas.linkError || canvas.doomed?.length)) canvas.retention = info.retention;
       data.canvas = canvas;
     }
     const opts: JobsOptions = taskJobOptions(retention, call.options.priority, attemptBudget(this.registry?.get(task.name)));
     opts.jobId = call.taskId;
     if (call.delayMs > 0) opts.delay = call.delayMs;
     return { call, data, opts };
-  }
-
-  /** What a task carries so that the worker publishes `next` after it, or dooms `next`'s tasks (see `doomedOf`). */
-  private after(next: PlannedNode | undefined): CanvasJobInfo {
-    return next ? { next } : {};
   }
 
   /** Fires `after_task_publish`; a promise only when a receiver returned one. */
@@ -276,8 +282,11 @@ function then(rest: readonly PlannedNode[], next: PlannedNode | undefined): Plan
 /** Fills each flow node's data, options and prefix from its prepared call. */
 function resolveFlow(node: PreparingFlowJob, prefixOf: (queue: string) => string): FlowJob {
   const job = node.job!;
-  const children = node.children?.map((child) => resolveFlow(child, prefixOf));
   const queueName = job.call.queue;
+  // The job's options are its own: the node's are added in place.
+  if (node.opts) Object.assign(job.opts, node.opts);
   // Each node in its queue's prefix: with queues sharded over a cluster, that is the queue's hash tag.
-  return { name: node.name, queueName, prefix: prefixOf(queueName), data: job.data, opts: { ...job.opts, ...node.opts }, ...(children && { children }) };
+  const flow: FlowJob = { name: node.name, queueName, prefix: prefixOf(queueName), data: job.data, opts: job.opts };
+  if (node.children) flow.children = node.children.map((child) => resolveFlow(child, prefixOf));
+  return flow;
 }
