@@ -286,7 +286,8 @@ function resolveFlow(node: PreparingFlowJob, prefixOf: (queue: string) => string
   // The job's options are its own: the node's are added in place.
   if (node.opts) Object.assign(job.opts, node.opts);
   // Each node in its queue's prefix: with queues sharded over a cluster, that is the queue's hash tag.
-  const flow: FlowJob = { name: node.name, queueName, prefix: prefixOf(queueName), data: job.data, opts: job.opts };
-  if (node.children) flow.children = node.children.map((child) => resolveFlow(child, prefixOf));
-  return flow;
+  const { name, children } = node;
+  const prefix = prefixOf(queueName);
+  if (!children) return { name, queueName, prefix, data: job.data, opts: job.opts };
+  return { name, queueName, prefix, data: job.data, opts: job.opts, children: children.map((child) => resolveFlow(child, prefixOf)) };
 }
