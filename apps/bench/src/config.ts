@@ -70,7 +70,7 @@ const FULL: BenchConfig = {
   scheduleRounds: 2,
   canvasChains: 30,
   canvasGroups: 5,
-  canvasChords: 3,
+  canvasChords: 5,
   canvasRounds: 5,
 };
 
