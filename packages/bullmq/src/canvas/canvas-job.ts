@@ -60,6 +60,16 @@ export function canvasOf(data: TaskJobData): CanvasJobInfo | undefined {
   return (data as CanvasJobData).canvas;
 }
 
+/** Whether the worker publishes something once this task succeeds (`next`, `link`). */
+export function actsOnSuccess(canvas: CanvasJobInfo): boolean {
+  return canvas.next !== undefined || canvas.link !== undefined;
+}
+
+/** Whether the worker dooms or publishes something once this task fails for good (`next`'s tasks, `doomed`, `linkError`). */
+export function actsOnFailure(canvas: CanvasJobInfo): boolean {
+  return canvas.next !== undefined || (canvas.doomed?.length ?? 0) > 0 || canvas.linkError !== undefined;
+}
+
 /** The tasks that will never run if this task fails for good: `doomed`, else the tasks of `next`. */
 export function doomedOf(canvas: CanvasJobInfo): StepRef[] {
   return canvas.doomed ?? (canvas.next ? planTasks(canvas.next).map(stepRef) : []);

@@ -6,7 +6,7 @@ import { BULLMQ_DEFAULTS } from '../defaults';
 import { QueueSet } from '../queues/queue-set';
 import type { TaskTelemetry } from '../telemetry/task-telemetry';
 import type { TaskJobData } from '../message/task-message.codec';
-import { canvasOf, doomedOf, errorRecord, joinedMembers } from './canvas-job';
+import { actsOnFailure, actsOnSuccess, canvasOf, doomedOf, errorRecord, joinedMembers } from './canvas-job';
 import { CanvasWriter } from './canvas-writer';
 import { doomSteps } from './step-records';
 
@@ -69,8 +69,8 @@ export class CanvasSteps {
     const canvas = canvasOf(data);
     if (canvas === undefined) return options;
     // A chord member usually has neither: the join happens in Redis.
-    if (canvas.next || canvas.link) options.beforeSuccess = (result) => this.succeeded(data, result);
-    if (canvas.next || canvas.doomed?.length || canvas.linkError) options.beforeFailure = (error) => this.failed(data, request, error);
+    if (actsOnSuccess(canvas)) options.beforeSuccess = (result) => this.succeeded(data, result);
+    if (actsOnFailure(canvas)) options.beforeFailure = (error) => this.failed(data, request, error);
     return options;
   }
 

@@ -19,7 +19,7 @@ import { encodeTaskMessage } from '../message/task-message.codec';
 import type { ResultRetention } from '../options';
 import type { QueueSet } from '../queues/queue-set';
 import type { TaskTelemetry } from '../telemetry/task-telemetry';
-import { joinOf, stepRef, type CanvasJobData, type CanvasJobInfo, type StepRef } from './canvas-job';
+import { actsOnFailure, actsOnSuccess, joinOf, stepRef, type CanvasJobData, type CanvasJobInfo, type StepRef } from './canvas-job';
 import { writeStepRecords } from './step-records';
 
 type Retention = Required<ResultRetention>;
@@ -133,7 +133,7 @@ export class CanvasWriter {
    */
   private async chord(chord: PlannedChord, prepend: readonly JsonValue[] | undefined, next: PlannedNode | undefined, retention: Retention): Promise<void> {
     const body = chord.body;
-    const callback = (body.kind === 'chain' ? body.steps[0] : body) as PlannedTask;
+    const callback = chordCallback(chord);
     const after = then(body.kind === 'chain' ? body.steps.slice(1) : [], next);
     const doomed = after ? planTasks(after).map(stepRef) : undefined;
     const jobs: PendingNode[] = [];
@@ -143,7 +143,7 @@ export class CanvasWriter {
       let child: PreparingFlowJob | undefined;
       let previous: PlannedTask | undefined;
       for (const step of steps) {
-        // Objects built by assignment, not spreads: V8 builds a spread followed by more properties slowly, and this runs per member.
+        // Built by assignment, as `canvasPart` is.
         const info: CanvasJobInfo = { chordMember: true, retention };
         if (doomed) info.doomed = doomed;
         if (previous) info.join = joinOf([stepRef(previous)], true);
@@ -201,19 +201,8 @@ export class CanvasWriter {
   /** The job of a prepared call. */
   private job(task: PlannedTask, call: PreparedPublish, info: CanvasJobInfo, retention: Retention): PreparedJob {
     const data: CanvasJobData = encodeTaskMessage(call);
-    // A task with nothing to do after it (a plain group's member) carries no canvas part.
-    if (task.link || task.linkError || carriesSteps(info)) {
-      const canvas: CanvasJobInfo = {};
-      if (info.next) canvas.next = info.next;
-      if (task.link) canvas.link = task.link;
-      if (task.linkError) canvas.linkError = task.linkError;
-      if (info.doomed) canvas.doomed = info.doomed;
-      if (info.chordMember) canvas.chordMember = true;
-      if (info.join) canvas.join = info.join;
-      // Results are kept that long by what the task publishes or dooms; a chord member usually does neither.
-      if (info.retention && (canvas.next || canvas.link || canvas.linkError || canvas.doomed?.length)) canvas.retention = info.retention;
-      data.canvas = canvas;
-    }
+    const canvas = canvasPart(task, info);
+    if (canvas) data.canvas = canvas;
     const opts: JobsOptions = taskJobOptions(retention, call.options.priority, attemptBudget(this.registry?.get(task.name)));
     opts.jobId = call.taskId;
     if (call.delayMs > 0) opts.delay = call.delayMs;
@@ -256,9 +245,14 @@ function describedByJob(node: PlannedNode, into: Set<string>): Set<string> {
       break;
     case 'chord':
       for (const task of planTasks(node.header)) into.add(task.id);
-      into.add(((node.body.kind === 'chain' ? node.body.steps[0] : node.body) as PlannedTask).id);
+      into.add(chordCallback(node).id);
   }
   return into;
+}
+
+/** The task a chord's join runs: its body, or the body's first step. */
+function chordCallback(chord: PlannedChord): PlannedTask {
+  return (chord.body.kind === 'chain' ? chord.body.steps[0] : chord.body) as PlannedTask;
 }
 
 /** The values of `items`, waiting only when one of them is a promise. */
@@ -266,10 +260,23 @@ function settled<T>(items: Array<T | Promise<T>>): T[] | Promise<T[]> {
   return items.some((item) => item instanceof Promise) ? Promise.all(items) : (items as T[]);
 }
 
-/** Whether `info` says more than how long results are kept. */
-function carriesSteps(info: CanvasJobInfo): boolean {
-  for (const key in info) if (key !== 'retention') return true;
-  return false;
+/**
+ * What a task's job carries of the canvas, built by assignment (V8 builds a spread followed
+ * by more properties slowly, and this runs per member); none for a task with nothing to do
+ * after it (a plain group's member). The retention goes only with what publishes or dooms
+ * tasks, which a chord member usually does not.
+ */
+function canvasPart(task: PlannedTask, info: CanvasJobInfo): CanvasJobInfo | undefined {
+  if (!(info.next || task.link || task.linkError || info.doomed || info.chordMember || info.join)) return undefined;
+  const canvas: CanvasJobInfo = {};
+  if (info.next) canvas.next = info.next;
+  if (task.link) canvas.link = task.link;
+  if (task.linkError) canvas.linkError = task.linkError;
+  if (info.doomed) canvas.doomed = info.doomed;
+  if (info.chordMember) canvas.chordMember = true;
+  if (info.join) canvas.join = info.join;
+  if (info.retention && (actsOnSuccess(canvas) || actsOnFailure(canvas))) canvas.retention = info.retention;
+  return canvas;
 }
 
 /** The steps after a chain step, followed by what comes after the chain. */

@@ -194,8 +194,9 @@ export class ClusterNode {
    * written at once; otherwise it is written with the others sent in this turn, as
    * one entry, once the turn ends. So a send waits for nothing unless events were
    * written just before it in the same turn, and a busy worker writes at most two
-   * commands per turn (the turn's first event, then the rest). Writes go in order on one connection: the order is kept. A signal whose
-   * payload names no task, sent while a task runs here, carries that task's id.
+   * commands per turn (the turn's first event, then the rest). Writes go in order on
+   * one connection: the order is kept. A signal whose payload names no task, sent
+   * while a task runs here, carries that task's id.
    */
   publish(signal: string, sender: string, payload: object): void {
     const now = Date.now();
