@@ -271,6 +271,12 @@ describe.each<Mode>(['bullmq', 'eager'])('canvas (%s)', (mode) => {
       expect(published).toBe(0);
     });
 
+    it('refuses a task id given to two tasks of one canvas, by path', async () => {
+      const twice = executor.canvas.group([s('c.add', 1, 1).set({ taskId: 'same-id' }), s('c.add', 2, 2), s('c.add', 3, 3).set({ taskId: 'same-id' })]);
+      await expect(twice.delay()).rejects.toMatchObject({ name: 'InvalidCanvasError', path: 'group[2].options.taskId', message: expect.stringMatching(/the task id same-id is used twice/) });
+      expect(published).toBe(0);
+    });
+
     it('refuses, by path, the nestings it does not run: a group ending a chain, a group or chord in a chord header, a group as a chord callback', async () => {
       const { canvas } = executor;
       const endsInGroup = await canvas.chain(s('c.add', 1, 1), canvas.group([s('c.mul', 2), s('c.mul', 3)])).delay().catch((e: unknown) => e);

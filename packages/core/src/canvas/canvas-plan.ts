@@ -1,5 +1,5 @@
 import { InvalidCanvasError } from '../errors';
-import { checkPublishOptions } from '../publish/prepare-publish';
+import { checkPublishOptions, copyArgs } from '../publish/prepare-publish';
 import { assertJson } from '../serialization/json-guard';
 import type { JsonValue } from '../serialization/json-value';
 import type { LinkedTask, PublishOptions, TaskHeaders } from '../tasks/task-message';
@@ -126,7 +126,7 @@ export function publishOptionsOf(task: PlannedTask): PublishOptions {
 }
 
 class Planner {
-  private readonly ids = new Set<string>();
+  private readonly givenIds = new Set<string>();
 
   constructor(private readonly limits: CanvasLimits) {}
 
@@ -157,15 +157,21 @@ class Planner {
     const { taskId, link, linkError, eta, expires, headers } = signature.options;
     const queue = checkPublishOptions(name, signature.options, registered?.options.queue);
     if (headers !== undefined) assertJson(headers, `${path}.options.headers`);
-    const id = taskId ?? newTaskId();
-    if (typeof id !== 'string' || id === '') throw new InvalidCanvasError(`${path}.options.taskId`, 'a task id must be a non-empty string');
-    if (this.ids.has(id)) throw new InvalidCanvasError(`${path}.options.taskId`, `the task id ${id} is used twice in this canvas; give each task its own id`);
-    this.ids.add(id);
+    let id: string;
+    if (taskId === undefined) {
+      id = newTaskId();
+    } else {
+      // Only given ids can repeat: made ones are random UUIDs.
+      if (typeof taskId !== 'string' || taskId === '') throw new InvalidCanvasError(`${path}.options.taskId`, 'a task id must be a non-empty string');
+      if (this.givenIds.has(taskId)) throw new InvalidCanvasError(`${path}.options.taskId`, `the task id ${taskId} is used twice in this canvas; give each task its own id`);
+      this.givenIds.add(taskId);
+      id = taskId;
+    }
     const planned: PlannedTask = {
       kind: 'task',
       id,
       name,
-      args: JSON.parse(JSON.stringify(args)) as JsonValue[],
+      args: copyArgs(args as JsonValue[]),
       immutable: immutable === true,
       options: plannedOptions(signature.options, queue, headers, eta, expires),
     };

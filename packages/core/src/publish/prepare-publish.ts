@@ -58,6 +58,28 @@ function primitiveArgsJsonBound(args: readonly JsonValue[]): number {
   return bound;
 }
 
+/**
+ * Longest JSON that headers can have whose values are all strings, finite numbers, booleans,
+ * null or undefined (each of them JSON as it is); -1 for anything else (nested values, symbol
+ * keys, a class instance), which gets the full check.
+ */
+function primitiveHeadersJsonBound(headers: TaskHeaders): number {
+  if (Object.getPrototypeOf(headers) !== Object.prototype || Object.getOwnPropertySymbols(headers).length > 0) return -1;
+  let bound = 2;
+  const keys = Object.keys(headers);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value: unknown = headers[key];
+    if (value === undefined) continue;
+    // The key in quotes, a colon and a comma, then the value as in primitiveArgsJsonBound.
+    bound += 6 * key.length + 4;
+    if (typeof value === 'string') bound += 6 * value.length + 2;
+    else if (typeof value === 'boolean' || value === null || (typeof value === 'number' && Number.isFinite(value))) bound += 24;
+    else return -1;
+  }
+  return bound;
+}
+
 const MAX_PRIORITY = 2_097_152;
 const EMPTY_HEADERS_JSON = '{}';
 
@@ -120,8 +142,8 @@ export function draftPublish(
   const bound = primitiveArgsJsonBound(args);
   if (withinLimit(bound, maxPayloadBytes)) {
     // Nothing to encode yet: no encoding of them can reach the limit.
-    copiedArgs = copyArgs(args, undefined);
-    argsJson = new ArgsJson(undefined, copyArgs(args, undefined), bound);
+    copiedArgs = copyArgs(args);
+    argsJson = new ArgsJson(undefined, copyArgs(args), bound);
   } else {
     const json = encodeWithin(name, args, maxPayloadBytes);
     copiedArgs = copyArgs(args, json);
@@ -139,15 +161,15 @@ export function draftPublish(
 }
 
 /**
- * The arguments' own copy, as `JSON.parse(argsJson)` gives it: arguments that are
- * all strings, finite numbers, booleans or null (checked by `assertJsonArgs`) come back
- * from JSON as they were, `-0` as `0`, so they are copied without parsing.
+ * Checked arguments' own copy, as `JSON.parse(argsJson)` gives it (`argsJson` is encoded
+ * here when not given): arguments that are all strings, finite numbers, booleans or null
+ * come back from JSON as they were, `-0` as `0`, so they are copied without encoding.
  */
-function copyArgs(args: readonly JsonValue[], argsJson: string | undefined): JsonValue[] {
+export function copyArgs(args: readonly JsonValue[], argsJson?: string): JsonValue[] {
   const copy: JsonValue[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg !== null && typeof arg === 'object') return JSON.parse(argsJson!) as JsonValue[];
+    if (arg !== null && typeof arg === 'object') return JSON.parse(argsJson ?? JSON.stringify(args)) as JsonValue[];
     copy.push(arg === 0 ? 0 : arg);
   }
   return copy;
@@ -164,8 +186,12 @@ export function completePublish(draft: PublishDraft): PreparedPublish {
     sent.taskId = taskId;
   }
   if (draft.heard || draft.headersGiven) {
-    assertJson(sentHeaders, 'headers');
-    encodeWithin(name, sentHeaders, maxPayloadBytes, draft.argsJson.text.length);
+    // Headers of flat values (ids, as a canvas gives every task) short enough for any encoding to fit need no encoding here.
+    const bound = primitiveHeadersJsonBound(sentHeaders);
+    if (!withinLimit(bound < 0 ? -1 : draft.argsJson.maxLength + bound, maxPayloadBytes)) {
+      assertJson(sentHeaders, 'headers');
+      encodeWithin(name, sentHeaders, maxPayloadBytes, draft.argsJson.text.length);
+    }
   } else if (draft.argsJson.maxLength + EMPTY_HEADERS_JSON.length > maxPayloadBytes) {
     // Headers nobody gave or changed are `{}`: only the size can fail, as encodeWithin says.
     encodeWithin(name, sentHeaders, maxPayloadBytes, draft.argsJson.text.length);

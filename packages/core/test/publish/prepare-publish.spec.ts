@@ -135,6 +135,16 @@ describe('preparePublish', () => {
     expect(error).toMatchObject({ name: 'SerializationError', path: 'headers.at' });
   });
 
+  it('refuses headers given with the call that JSON can not carry, flat or nested', async () => {
+    const name = uniqueTaskName('publish');
+
+    expect(await rejectionOf(preparePublish(name, [], { headers: { n: Number.NaN } }))).toMatchObject({ name: 'SerializationError', path: 'headers.n' });
+    expect(await rejectionOf(preparePublish(name, [], { headers: { nested: { at: new Date(0) as unknown as string } } }))).toMatchObject({
+      name: 'SerializationError',
+      path: 'headers.nested.at',
+    });
+  });
+
   it('keeps what receivers changed in place, and the taskId of the call', async () => {
     const name = uniqueTaskName('publish');
     cleanups.push(
@@ -174,6 +184,16 @@ describe('preparePublish', () => {
       cleanups.push(beforeTaskPublish.connect((event) => void (event.headers.blob = 'x'.repeat(2000)), { sender: name }));
 
       expect(await rejectionOf(preparePublish(name, ['small'], {}, undefined, 1000))).toBeInstanceOf(PayloadTooLargeError);
+    });
+
+    it('counts headers given with the call, and accepts them up to the limit', async () => {
+      const name = uniqueTaskName('publish');
+      const headers = { rootId: 'r'.repeat(40), blob: 'x'.repeat(2000) };
+
+      expect(await rejectionOf(preparePublish(name, ['small'], { headers }, undefined, 1000))).toBeInstanceOf(PayloadTooLargeError);
+      const exact = JSON.stringify(['small']).length + JSON.stringify(headers).length;
+      await expect(preparePublish(name, ['small'], { headers }, undefined, exact)).resolves.toMatchObject({ headers });
+      expect(await rejectionOf(preparePublish(name, ['small'], { headers }, undefined, exact - 1))).toBeInstanceOf(PayloadTooLargeError);
     });
 
     it('accepts a payload at the limit', async () => {
