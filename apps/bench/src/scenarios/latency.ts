@@ -3,7 +3,7 @@ import { Queue, QueueEvents, Worker } from 'bullmq';
 import type { BenchConfig } from '../config';
 import { NOOP_TASK, noopRegistry, QUEUE, taskLikeJob, WORKER_SETTINGS } from '../fixtures';
 import { rawConnection, REDIS_URL, withPrefix } from '../redis';
-import { alternate, metric, scenarioResult, type Measurement, type ScenarioResult } from '../scenario';
+import { metric, scenarioResult, type Measurement, type Samples, type ScenarioResult } from '../scenario';
 import { percentile } from '../stats';
 
 const WARMUP = 20;
@@ -24,19 +24,28 @@ interface LatencySide {
  * Latency with idle workers: tasks are published one at a time to a waiting
  * worker in the same process; publish→start is measured to the body's first
  * line, publish→result to the caller holding the result (`AsyncResult.get()` vs
- * `Job.waitUntilFinished()`). Each round gives p50/p95/p99 of `latencySamples`
- * tasks; the rows are the medians of those over the rounds.
+ * `Job.waitUntilFinished()`). Within a round the two sides take turns task by
+ * task (which one goes first alternates), so a stall of the shared machine falls
+ * on both alike instead of on one side's round: the p99 of a few hundred samples
+ * is a handful of the slowest. Each round gives p50/p95/p99 of `latencySamples`
+ * tasks per side; the rows are the medians of those over the rounds.
  */
 export async function latencyScenarios(config: BenchConfig): Promise<ScenarioResult[]> {
   return withPrefix('latency', async (prefix) => {
     const raw = await rawSide(prefix);
     const ours = await tasksSide(prefix);
     try {
-      const samples = await alternate(
-        config.rounds,
-        () => measure(raw, config.latencySamples),
-        () => measure(ours, config.latencySamples),
-      );
+      for (let i = 0; i < WARMUP; i++) {
+        await raw.publishAndWait();
+        await ours.publishAndWait();
+      }
+      const samples: Samples = {};
+      for (let round = 0; round < config.rounds; round++) {
+        const measured = await interleaved(raw, ours, config.latencySamples);
+        for (const [side, measurement] of Object.entries(measured)) {
+          for (const [key, value] of Object.entries(measurement)) ((samples[side] ??= {})[key] ??= []).push(value);
+        }
+      }
       const rows: ScenarioResult[] = [];
       for (const kind of ['start', 'result'] as const) {
         for (const p of PERCENTILES) {
@@ -69,23 +78,34 @@ export async function latencyScenarios(config: BenchConfig): Promise<ScenarioRes
   });
 }
 
-async function measure(side: LatencySide, count: number): Promise<Measurement> {
-  for (let i = 0; i < WARMUP; i++) await side.publishAndWait();
-  const toStart: number[] = [];
-  const toResult: number[] = [];
-  for (let i = 0; i < count; i++) {
+/** One round: `count` tasks per side, the sides taking turns, with the percentiles of each side's times. */
+async function interleaved(baseline: LatencySide, ours: LatencySide, count: number): Promise<{ baseline: Measurement; ours: Measurement }> {
+  const times = { baseline: { toStart: [] as number[], toResult: [] as number[] }, ours: { toStart: [] as number[], toResult: [] as number[] } };
+  const once = async (name: 'baseline' | 'ours', side: LatencySide) => {
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
     const published = performance.now();
     await side.publishAndWait();
-    toResult.push(performance.now() - published);
-    toStart.push(side.started() - published);
+    times[name].toResult.push(performance.now() - published);
+    times[name].toStart.push(side.started() - published);
+  };
+  for (let i = 0; i < count; i++) {
+    if (i % 2 === 0) {
+      await once('baseline', baseline);
+      await once('ours', ours);
+    } else {
+      await once('ours', ours);
+      await once('baseline', baseline);
+    }
   }
-  const measurement: Measurement = {};
-  for (const p of PERCENTILES) {
-    measurement[`startP${p}`] = percentile(toStart, p);
-    measurement[`resultP${p}`] = percentile(toResult, p);
-  }
-  return measurement;
+  const percentiles = ({ toStart, toResult }: { toStart: number[]; toResult: number[] }): Measurement => {
+    const measurement: Measurement = {};
+    for (const p of PERCENTILES) {
+      measurement[`startP${p}`] = percentile(toStart, p);
+      measurement[`resultP${p}`] = percentile(toResult, p);
+    }
+    return measurement;
+  };
+  return { baseline: percentiles(times.baseline), ours: percentiles(times.ours) };
 }
 
 async function rawSide(prefix: string): Promise<LatencySide> {
