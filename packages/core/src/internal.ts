@@ -4,6 +4,7 @@ export { CORE_DEFAULTS } from './defaults';
 export { TasksMetadata, TASK_METADATA, ON_SIGNAL_METADATA } from './metadata';
 export type { TaskMetadata, SignalHandlerMetadata } from './metadata';
 export type { TaskContextInit } from './context/task-context';
+export { disableTaskContext } from './context/task-context';
 export { READY_STATES } from './tasks/task-state';
 export { backoffDelay, DEFAULT_RETRY_BACKOFF } from './tasks/retry-backoff';
 export { retryDelay, retriesLeft, reportedError } from './tasks/retry-policy';

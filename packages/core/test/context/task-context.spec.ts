@@ -1,4 +1,4 @@
-import { TaskContext } from '../../src/context/task-context';
+import { disableTaskContext, TaskContext } from '../../src/context/task-context';
 import { TaskContextError } from '../../src/errors';
 import { deferred } from '../support/deferred';
 import { useEagerFixtures } from '../support/eager-fixture';
@@ -38,6 +38,21 @@ describe('TaskContext', () => {
       headers: { traceId: 't1' },
       aborted: false,
     });
+  });
+
+  it('is current again in the next attempt after disableTaskContext() turned its storage off between tasks', async () => {
+    const f = fixture(async () => {
+      await nextTick();
+      return TaskContext.current().id;
+    });
+    const before = await f.executor.delay(f.name);
+    expect(await before.get()).toBe(before.id);
+
+    disableTaskContext();
+    expect(TaskContext.find()).toBeUndefined();
+
+    const after = await f.executor.delay(f.name);
+    expect(await after.get()).toBe(after.id);
   });
 
   it('is still current after setImmediate and in nested async functions the body awaits', async () => {
