@@ -71,9 +71,8 @@ export class CanvasWriter {
     // The records are sent first on the connection the tasks are written on, so Redis has
     // them before any task, without waiting for their reply before the tasks are written.
     const lone = root.kind === 'task' || (root.kind === 'group' && root.members.every((member) => member.kind === 'task'));
-    const described = lone ? undefined : describedByJob(root, new Set());
-    const steps = described && planTasks(root).filter((task) => !described.has(task.id));
-    const records = steps?.length ? writeStepRecords(this.redis, this.prefix, steps.map(stepRef), retention.failedSeconds) : undefined;
+    const steps = lone ? [] : undescribed(root, []);
+    const records = steps.length > 0 ? writeStepRecords(this.redis, this.prefix, steps.map(stepRef), retention.failedSeconds) : undefined;
     await Promise.all([records, this.publish(root, undefined, undefined, retention)]);
   }
 
@@ -226,28 +225,35 @@ export class CanvasWriter {
 }
 
 /**
- * Adds to `into` the ids of the tasks that publishing `node` writes at once with their
- * canvas part in their job: a chord's members and callback, and a chain's first step
- * when steps follow it. A plain member of a group carries none, so it keeps its record.
+ * Adds to `into` the tasks of `node` that need a step record: all but those that
+ * publishing `node` writes at once with their canvas part in their job (a chord's
+ * members and callback, and a chain's first step when steps follow it). A plain member
+ * of a group carries no canvas part, so it keeps its record.
  */
-function describedByJob(node: PlannedNode, into: Set<string>): Set<string> {
+function undescribed(node: PlannedNode, into: PlannedTask[]): PlannedTask[] {
   switch (node.kind) {
     case 'task':
+      into.push(node);
       break;
     case 'chain': {
       const [first, ...rest] = node.steps;
-      if (first!.kind !== 'task') describedByJob(first!, into);
-      else if (rest.length > 0) into.add(first!.id);
+      if (first!.kind !== 'task') undescribed(first!, into);
+      else if (rest.length === 0) into.push(first!);
+      for (const step of rest) pushAll(into, planTasks(step));
       break;
     }
     case 'group':
-      for (const member of node.members) describedByJob(member, into);
+      for (const member of node.members) undescribed(member, into);
       break;
     case 'chord':
-      for (const task of planTasks(node.header)) into.add(task.id);
-      into.add(chordCallback(node).id);
+      // What follows the callback in the chord's body is published later.
+      if (node.body.kind === 'chain') for (const step of node.body.steps.slice(1)) pushAll(into, planTasks(step));
   }
   return into;
+}
+
+function pushAll<T>(into: T[], items: readonly T[]): void {
+  for (const item of items) into.push(item);
 }
 
 /** The task a chord's join runs: its body, or the body's first step. */

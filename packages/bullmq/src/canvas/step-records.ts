@@ -58,7 +58,7 @@ export async function readStep(redis: Redis, prefix: string, taskId: string): Pr
   return failure === null ? { queue, name } : { queue, name, failure: JSON.parse(failure) as StepFailure };
 }
 
-/** Whether the job at `jobKey` is a canvas task whose job carries its canvas part (see `describedByJob`). */
+/** Whether the job at `jobKey` is a canvas task whose job carries its canvas part (see `undescribed` in canvas-writer). */
 export async function carriesCanvas(redis: Redis, jobKey: string): Promise<boolean> {
   const data = await redis.hget(jobKey, 'data');
   if (data === null) return false;

@@ -248,13 +248,23 @@ function validateOptions(name: string, options: PublishOptions): void {
   const { taskId, headers } = options;
   if (taskId !== undefined) {
     // BullMQ refuses integer ids (they collide with its own counters) and ids with ':' (its key separator).
-    check(name, 'taskId', typeof taskId === 'string' && taskId !== '' && !/^\d+$/.test(taskId) && !taskId.includes(':'), 'a non-empty string that is not an integer and has no ":"', taskId);
+    check(name, 'taskId', typeof taskId === 'string' && taskId !== '' && !isInteger(taskId) && !taskId.includes(':'), 'a non-empty string that is not an integer and has no ":"', taskId);
   }
   if (headers !== undefined) check(name, 'headers', typeof headers === 'object' && headers !== null && !Array.isArray(headers), 'an object of JSON values', headers);
   resolveQueue(name, options, undefined);
-  resolveDelay(name, options, Date.now());
-  resolveExpiry(name, options, Date.now());
+  const now = Date.now();
+  resolveDelay(name, options, now);
+  resolveExpiry(name, options, now);
   resolveTimeLimit(name, options);
+}
+
+/** Whether non-empty `id` is all digits; stops at the first character that is not (a UUID's is among its first few). */
+function isInteger(id: string): boolean {
+  for (let i = 0; i < id.length; i++) {
+    const code = id.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
 }
 
 /**

@@ -64,6 +64,10 @@ describe('preparePublish', () => {
     });
   });
 
+  it('accepts a task id that starts with digits but is not an integer', async () => {
+    await expect(preparePublish(uniqueTaskName('publish'), [], { taskId: '42a-7' })).resolves.toMatchObject({ taskId: '42a-7' });
+  });
+
   it('accepts the bounds of priority and a delay of 0', async () => {
     const name = uniqueTaskName('publish');
 
