@@ -36,18 +36,40 @@ export class OutcomeWrites {
     this.drainEndsAt = Math.min(this.drainEndsAt, endsAt);
   }
 
-  /** Runs `write` (one outcome's write), again after each connection error while it can still land. */
-  async write<Written>(write: () => Promise<Written>): Promise<Written> {
+  /**
+   * Runs `write` (one outcome's write), again after each connection error while it can
+   * still land. A write that lands at once (the rule) costs one reaction, no promise of
+   * an async function's own.
+   */
+  write<Written>(write: () => Promise<Written>): Promise<Written> {
     const lockEndsAt = Date.now() + this.lockDurationMs / 2;
     this.inFlight++;
+    let first: Promise<Written>;
+    try {
+      first = write();
+    } catch (error) {
+      first = Promise.reject(error);
+    }
+    return first.then(
+      (written) => {
+        this.inFlight--;
+        return written;
+      },
+      (error: unknown) => this.retry(write, error, lockEndsAt),
+    );
+  }
+
+  /** After the first try failed with `error`: tries again with backoff while a connection error may still land. */
+  private async retry<Written>(write: () => Promise<Written>, error: unknown, lockEndsAt: number): Promise<Written> {
     try {
       for (let pauseMs = RETRY_FIRST_MS; ; pauseMs = Math.min(2 * pauseMs, RETRY_MAX_MS)) {
+        const endsAt = Math.min(lockEndsAt, this.drainEndsAt);
+        if (!isConnectionError(error) || Date.now() + pauseMs >= endsAt) throw error;
+        await sleep(pauseMs);
         try {
           return await write();
-        } catch (error) {
-          const endsAt = Math.min(lockEndsAt, this.drainEndsAt);
-          if (!isConnectionError(error) || Date.now() + pauseMs >= endsAt) throw error;
-          await sleep(pauseMs);
+        } catch (thrown) {
+          error = thrown;
         }
       }
     } finally {
