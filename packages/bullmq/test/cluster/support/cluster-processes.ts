@@ -52,6 +52,8 @@ export class ClusterProcess {
     if (seen) return Promise.resolve(seen as Extract<ClusterMessage, { kind: Kind }>);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${this.name} did not report ${kind} within ${WAIT_LIMIT_MS} ms. Output:\n${this.output}`)), WAIT_LIMIT_MS);
+      // A wait that lost a race (the other child took the task) never resolves: its safety net must not hold the process.
+      timer.unref();
       this.waiters.add({ match: accept, resolve: (m) => (clearTimeout(timer), resolve(m as Extract<ClusterMessage, { kind: Kind }>)) });
     });
   }
@@ -60,6 +62,7 @@ export class ClusterProcess {
   waitForOutput(pattern: RegExp): Promise<void> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${this.name} did not log ${pattern} within ${WAIT_LIMIT_MS} ms. Output:\n${this.output}`)), WAIT_LIMIT_MS);
+      timer.unref();
       const check = () => {
         if (!pattern.test(this.output)) return;
         clearTimeout(timer);
