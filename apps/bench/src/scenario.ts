@@ -70,26 +70,22 @@ export async function inRounds(rounds: number, sides: Record<string, (round: num
 }
 
 /**
- * The baseline and ours, alternating; see {@link inRounds}. Each baseline round starts
- * with the task context's `AsyncLocalStorage` off ({@link asBaseline}).
+ * The baseline and ours, alternating; see {@link inRounds}. Each baseline round runs as in a
+ * process without this library: on Node 20, our task context's `AsyncLocalStorage`, once
+ * entered, keeps promise hooks on for every promise of the process, raw BullMQ's included, so
+ * it is turned off first (our side turns it on again with its first attempt). Only while none
+ * of our tasks runs here.
  */
 export function alternate(
   rounds: number,
   baseline: (round: number) => Promise<Measurement>,
   ours: (round: number) => Promise<Measurement>,
 ): Promise<Samples> {
-  return inRounds(rounds, { baseline: (round) => asBaseline(() => baseline(round)), ours });
-}
-
-/**
- * Runs a baseline as in a process without this library: on Node 20, our task context's
- * `AsyncLocalStorage`, once entered, keeps promise hooks on for every promise of the
- * process, raw BullMQ's included, so it is turned off first (our side turns it on again
- * with its first attempt). Call it only while none of our tasks runs here.
- */
-function asBaseline<T>(run: () => T): T {
-  disableTaskContext();
-  return run();
+  const asBaseline = (round: number) => {
+    disableTaskContext();
+    return baseline(round);
+  };
+  return inRounds(rounds, { baseline: asBaseline, ours });
 }
 
 /** One metric of two sides (by default `baseline` and `ours`), failing loudly if a side never measured it. */

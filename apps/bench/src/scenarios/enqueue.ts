@@ -20,7 +20,7 @@ import { disableTaskContext } from '@tasks/core/internal';
  */
 export async function enqueueScenarios(config: BenchConfig): Promise<ScenarioResult[]> {
   const n = config.enqueueTasks;
-  // Publishing never enters the task context: with it off (see `asBaseline`), no side pays Node 20's promise hooks.
+  // Publishing never enters the task context: with it off (see `alternate`), no side pays Node 20's promise hooks.
   disableTaskContext();
   const samples = await inRounds(config.rounds, {
     rawConcurrent: () => rawRun(n, (queue) => Promise.all(Array.from({ length: n }, () => addOne(queue)))),

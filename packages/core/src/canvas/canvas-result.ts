@@ -18,8 +18,8 @@ export class LinkedResult<Result = unknown> implements CanvasResult<Result> {
   constructor(
     private readonly own: AsyncResult,
     readonly parent: AsyncResult | GroupResult<readonly unknown[]> | undefined,
-    /** The other tasks a revoke reaches, or how to find them (made only if it is revoked). */
-    private readonly revokeAlso: readonly AsyncResult[] | (() => readonly AsyncResult[]) = [],
+    /** The other tasks a revoke reaches (their handles made only if it is revoked). */
+    private readonly revokeAlso: () => readonly AsyncResult[] = () => [],
   ) {}
 
   get id(): string {
@@ -36,8 +36,7 @@ export class LinkedResult<Result = unknown> implements CanvasResult<Result> {
 
   /** Revokes this task and the canvas tasks that have not run yet; the outcome is this task's. */
   async revoke(options?: RevokeOptions): Promise<RevokeOutcome> {
-    const also = typeof this.revokeAlso === 'function' ? this.revokeAlso() : this.revokeAlso;
-    const [outcome] = await Promise.all([this.own.revoke(options), ...also.map((result) => result.revoke(options))]);
+    const [outcome] = await Promise.all([this.own.revoke(options), ...this.revokeAlso().map((result) => result.revoke(options))]);
     return outcome!;
   }
 }

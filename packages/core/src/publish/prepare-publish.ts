@@ -45,23 +45,31 @@ export class ArgsJson {
   }
 }
 
-/** Longest JSON that arguments all strings, numbers, booleans or null can have; -1 if one is an array or object. */
+/**
+ * Longest JSON a flat value can have: a string (its quotes and at most 6 characters per code
+ * unit, "\u001f"), a finite number, a boolean or null (at most 24, "-1.2345678901234567e-308");
+ * -1 for anything else, which needs encoding to be known.
+ */
+function flatJsonBound(value: unknown): number {
+  if (typeof value === 'string') return 6 * value.length + 2;
+  if (typeof value === 'boolean' || value === null || (typeof value === 'number' && Number.isFinite(value))) return 24;
+  return -1;
+}
+
+/** Longest JSON that arguments all flat (see {@link flatJsonBound}) can have; -1 if one is not. */
 function primitiveArgsJsonBound(args: readonly JsonValue[]): number {
   let bound = 2;
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    // A string: its quotes and at most 6 characters per code unit ("\u001f"); anything else at most 24 ("-1.2345678901234567e-308"); a comma.
-    if (typeof arg === 'string') bound += 6 * arg.length + 3;
-    else if (arg !== null && typeof arg === 'object') return -1;
-    else bound += 25;
+    const value = flatJsonBound(args[i]);
+    if (value < 0) return -1;
+    bound += value + 1; // and a comma
   }
   return bound;
 }
 
 /**
- * Longest JSON that headers can have whose values are all strings, finite numbers, booleans,
- * null or undefined (each of them JSON as it is); -1 for anything else (nested values, symbol
- * keys, a class instance), which gets the full check.
+ * Longest JSON that headers whose values are all flat or undefined can have; -1 for anything
+ * else (nested values, symbol keys, a class instance), which gets the full check.
  */
 function primitiveHeadersJsonBound(headers: TaskHeaders): number {
   if (Object.getPrototypeOf(headers) !== Object.prototype || Object.getOwnPropertySymbols(headers).length > 0) return -1;
@@ -71,11 +79,9 @@ function primitiveHeadersJsonBound(headers: TaskHeaders): number {
     const key = keys[i]!;
     const value: unknown = headers[key];
     if (value === undefined) continue;
-    // The key in quotes, a colon and a comma, then the value as in primitiveArgsJsonBound.
-    bound += 6 * key.length + 4;
-    if (typeof value === 'string') bound += 6 * value.length + 2;
-    else if (typeof value === 'boolean' || value === null || (typeof value === 'number' && Number.isFinite(value))) bound += 24;
-    else return -1;
+    const valueBound = flatJsonBound(value);
+    if (valueBound < 0) return -1;
+    bound += 6 * key.length + 4 + valueBound; // the key in quotes, a colon and a comma, then the value
   }
   return bound;
 }
