@@ -2,7 +2,7 @@ import type { JsonValue } from '@tasks/core';
 import { tasksLogger } from '@tasks/core/internal';
 import { isConnectionError } from '../connection/outage-log';
 import { QueueEvents } from 'bullmq';
-import type { RedisClient as Redis } from '../connection/redis-client';
+import { disconnectNow, type RedisClient as Redis } from '../connection/redis-client';
 import { settlesWithin } from '../utils/settles-within';
 
 /** What a `completed` event tells a waiter: the task's result. */
@@ -52,10 +52,10 @@ export class ResultEvents {
     this.closed = true;
     const readers = [...this.readers.values()];
     this.readers.clear();
-    const closing = Promise.allSettled(readers.map(async (reader) => (await reader).close()));
+    const closing = Promise.allSettled(readers.map(async (reader) => closeReader(await reader)));
     await settlesWithin(closing, timeoutMs);
     // BullMQ leaves connections it was given open.
-    this.connections.forEach((connection) => connection.disconnect());
+    this.connections.forEach(disconnectNow);
     this.connections.length = 0;
   }
 
@@ -90,4 +90,16 @@ export class ResultEvents {
     await events.waitUntilReady();
     return events;
   }
+}
+
+/**
+ * Closes a reader. BullMQ reads on a copy of the connection it was given; with Redis down
+ * that copy waits to reconnect, and closing it there would leave its pending read, and
+ * BullMQ's timer racing it, to hold the process for the read's block time: it is ended at once.
+ */
+async function closeReader(reader: QueueEvents): Promise<void> {
+  const client = await reader.getBackend().client;
+  const closing = reader.close();
+  if (client.status === 'reconnecting') disconnectNow(client as unknown as Redis);
+  await closing;
 }
