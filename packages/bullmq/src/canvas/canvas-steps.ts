@@ -1,7 +1,7 @@
 import type { JsonValue, TaskRegistry, TaskRequest } from '@tasks/core';
 import { tasksLogger, toError, type AttemptOptions } from '@tasks/core/internal';
 import type { Job } from 'bullmq';
-import type { RedisClient as Redis } from '../connection/redis-client';
+import { disconnectNow, type RedisClient as Redis } from '../connection/redis-client';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { QueueSet } from '../queues/queue-set';
 import type { TaskTelemetry } from '../telemetry/task-telemetry';
@@ -110,7 +110,7 @@ export class CanvasSteps {
   async close(): Promise<void> {
     await this.writer?.close();
     await this.queues?.close();
-    this.redis?.disconnect();
+    if (this.redis) disconnectNow(this.redis);
   }
 
   private writerFor(): CanvasWriter {

@@ -4,7 +4,7 @@ import type { RedisClient as Redis } from '../connection/redis-client';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Redis as SingleRedis } from 'ioredis';
-import { createRedis, describeTarget, openRedis } from '../connection/redis-client';
+import { createRedis, describeTarget, disconnectNow, openRedis } from '../connection/redis-client';
 import { keyPrefix } from '../connection/key-prefix';
 import { publishToAll } from '../connection/publish-all';
 import { tasksKeys } from '../keys';
@@ -464,8 +464,8 @@ export class ClusterNode {
     }
     this.ownEntries.clear();
     await settlesWithin(this.reader?.close() ?? Promise.resolve(), CLOSE_WAIT_MS);
-    this.subscriber.disconnect();
+    disconnectNow(this.subscriber);
     await settlesWithin(this.commands.quit(), CLOSE_WAIT_MS);
-    this.commands.disconnect();
+    disconnectNow(this.commands);
   }
 }

@@ -1,5 +1,5 @@
 import { tasksLogger, toError } from '@tasks/core/internal';
-import type { RedisClient as Redis } from '../connection/redis-client';
+import { disconnectNow, type RedisClient as Redis } from '../connection/redis-client';
 import { decodeEntry, EntryCursor, eventIdIn, indexInEntry, splitEventId, type TaskEvent } from './task-event';
 
 /** Where a reader starts: `'now'` (only events written from now on), `'start'` (all the stream keeps), or an event id. */
@@ -90,7 +90,7 @@ export class EventReader {
   /** Stops reading and closes the connection. */
   async close(): Promise<void> {
     this.closed = true;
-    this.connection.disconnect();
+    disconnectNow(this.connection);
     await this.running;
   }
 

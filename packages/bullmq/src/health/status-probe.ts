@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { queuePrefix } from '../connection/key-prefix';
-import { createRedis, type RedisClient } from '../connection/redis-client';
+import { createRedis, disconnectNow, type RedisClient } from '../connection/redis-client';
 import type { BullmqConnectionOptions } from '../options';
 import type { TaskWorker } from '../worker/task-worker';
 import type { QueueDepth, RedisStatus, StatusCheckOptions, TasksStatus } from './tasks-status';
@@ -53,7 +53,7 @@ export class TasksStatusProbe {
     this.workerState?.dispose();
     await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
     this.queues.clear();
-    this.redis?.disconnect();
+    if (this.redis) disconnectNow(this.redis);
     this.redis = undefined;
   }
 

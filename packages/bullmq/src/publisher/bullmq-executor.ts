@@ -18,7 +18,7 @@ import {
 import { completePublish, draftPublish, type CanvasPlan, type PreparedPublish } from '@tasks/core/internal';
 import type { RedisClient as Redis } from '../connection/redis-client';
 import { isConnectionError } from '../connection/outage-log';
-import { closeRedis, connectTimeoutMs, createRedis, describeTarget, openRedis, requireReady } from '../connection/redis-client';
+import { closeRedis, connectTimeoutMs, createRedis, describeTarget, disconnectNow, openRedis, requireReady } from '../connection/redis-client';
 import { assertCanvasAllowed, keyPrefix, queuePrefix } from '../connection/key-prefix';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { tasksKeys, REVOKE_TTL_MS } from '../keys';
@@ -118,7 +118,7 @@ export class BullmqExecutor implements CanvasExecutor {
   static async connect(options: BullmqExecutorOptions = {}): Promise<BullmqExecutor> {
     const redis = await openRedis(options, 'commands', 'publisher');
     const node = await ClusterNode.acquire(options).catch((error: unknown) => {
-      redis.disconnect();
+      disconnectNow(redis);
       throw error;
     });
     return new BullmqExecutor(redis, options, node);

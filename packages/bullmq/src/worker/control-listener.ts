@@ -1,7 +1,7 @@
 import { TaskRevokedError } from '@tasks/core';
 import { tasksLogger, type AttemptAbort } from '@tasks/core/internal';
 import { Redis as SingleRedis } from 'ioredis';
-import type { RedisClient as Redis } from '../connection/redis-client';
+import { disconnectNow, type RedisClient as Redis } from '../connection/redis-client';
 import { tasksKeys } from '../keys';
 import { parseRevokeCommand } from '../message/control-message';
 
@@ -78,7 +78,7 @@ export class ControlListener {
   }
 
   close(): void {
-    this.subscriber.disconnect();
+    disconnectNow(this.subscriber);
   }
 
   private async load(): Promise<void> {
