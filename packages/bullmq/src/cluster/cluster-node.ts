@@ -270,6 +270,8 @@ export class ClusterNode {
   /** Removes a registration made with {@link listen}. */
   async unlisten(entry: string): Promise<void> {
     if (!this.ownEntries.delete(entry)) return;
+    // With Redis away the entry is left to expire (it is no longer refreshed): a close must not wait for Redis.
+    if (this.commands.status !== 'ready') return;
     await this.commands.hdel(tasksKeys.listeners(this.prefix), this.entryField(entry));
     await this.announce();
   }
@@ -465,7 +467,7 @@ export class ClusterNode {
     this.ownEntries.clear();
     await settlesWithin(this.reader?.close() ?? Promise.resolve(), CLOSE_WAIT_MS);
     disconnectNow(this.subscriber);
-    await settlesWithin(this.commands.quit(), CLOSE_WAIT_MS);
+    if (this.commands.status === 'ready') await settlesWithin(this.commands.quit(), CLOSE_WAIT_MS);
     disconnectNow(this.commands);
   }
 }

@@ -7,7 +7,7 @@ import { WORKER_HEARTBEAT, type WorkerHeartbeatPayload } from '../events/task-ev
 import { tasksKeys } from '../keys';
 import type { BullmqConnectionOptions } from '../options';
 import type { ControlCommand, InspectWhat } from '../message/bus-message';
-import { settlesWithin } from '../utils/settles-within';
+import { CLOSE_STEP_MS, settlesWithin } from '../utils/settles-within';
 import type { HeldTask, WorkerActivity } from './worker-activity';
 
 /** Heartbeats, as Celery's: every 2 s. */
@@ -121,8 +121,9 @@ export class WorkerRemote implements ControlledWorker {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.undo.splice(0).forEach((undo) => undo());
-    // Bounded: with Redis paused the entry is left to age (its heartbeat stops), the close goes on.
-    await settlesWithin(this.node.commands.hdel(tasksKeys.workers(this.worker.prefix), this.worker.name), 1000);
+    // Bounded: with Redis paused the entry is left to age (its heartbeat stops), the close goes on;
+    // with Redis away, at once.
+    if (this.node.commands.status === 'ready') await settlesWithin(this.node.commands.hdel(tasksKeys.workers(this.worker.prefix), this.worker.name), CLOSE_STEP_MS);
     await this.node.release();
   }
 
