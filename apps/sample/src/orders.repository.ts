@@ -23,7 +23,18 @@ export class OrdersRepository implements OnApplicationShutdown {
   constructor(config: AppConfig) {
     this.keyPrefix = `${config.prefix}:sample`;
     this.redis = new Redis(config.redisUrl);
-    this.redis.on('error', (error: Error) => this.logger.error(`Redis at ${config.redisUrl}: ${error.message}`));
+    // One line when an outage starts and one when it ends, not one per reconnect attempt.
+    let down = false;
+    this.redis.on('error', (error: Error) => {
+      if (down) return;
+      down = true;
+      this.logger.error(`Redis at ${config.redisUrl}: ${error.message}; retrying.`);
+    });
+    this.redis.on('ready', () => {
+      if (!down) return;
+      down = false;
+      this.logger.log(`Redis at ${config.redisUrl} is back.`);
+    });
   }
 
   async create(order: Order): Promise<void> {

@@ -31,7 +31,12 @@ export class QueuesBoard implements OnApplicationShutdown {
   constructor(config: AppConfig) {
     this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
     this.redis.on('error', () => undefined);
-    this.queues = TASK_QUEUES.map((name) => new Queue(name, { connection: this.redis, prefix: config.prefix }));
+    this.queues = TASK_QUEUES.map((name) => {
+      const queue = new Queue(name, { connection: this.redis, prefix: config.prefix });
+      // The tasks module reports an outage in one line; a queue nobody listens to prints each failed reconnect with its stack.
+      queue.on('error', () => undefined);
+      return queue;
+    });
   }
 
   /** The board's Express router, to mount at {@link BOARD_PATH} with `app.use()`. */
