@@ -1,3 +1,4 @@
+import { RedisConnectionError } from '@tasks/core';
 import { Command, CommanderError } from 'commander';
 import { call } from './commands/call';
 import { events } from './commands/events';
@@ -54,6 +55,13 @@ function report(error: unknown): ExitCode {
   if (error instanceof NothingAnsweredError) {
     process.stderr.write(`${error.message}\n`);
     return ExitCode.nothingAnswered;
+  }
+  if (error instanceof RedisConnectionError) {
+    // The library's advice names its `connection` option; here the connection comes from the flags.
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    const what = error.reason === undefined ? `Could not connect to Redis at ${error.target} within ${error.timeoutMs} ms${cause}` : `Could not use Redis at ${error.target}: ${error.reason}`;
+    process.stderr.write(`error: ${error.name}: ${what}.\nStart that Redis, or point the command at yours with --url <redis://…> (or REDIS_URL), or --cluster for a Redis Cluster.\n`);
+    return ExitCode.error;
   }
   const failure = error instanceof Error ? error : new Error(String(error));
   process.stderr.write(`error: ${failure.name}: ${failure.message}\n`);

@@ -130,6 +130,7 @@ describe('the tasks command, against Redis and a worker process', () => {
     const down = await tasks(['ping', '--url', 'redis://127.0.0.1:1', '--timeout', '300']);
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/RedisConnectionError/);
+    expect(down.stderr).toMatch(/point the command at yours with --url/);
   });
 
   it('refuses, with exit 2 and the fix, bad --cluster nodes, --cluster with --url, and --shard-by-queue where it can not apply', async () => {
