@@ -1,10 +1,9 @@
 import { findSignal, TaskContext, type RemoteSignalEventOf } from '@tasks/core';
 import { definedSignals, localClusterInterests, onClusterInterestChange, tasksLogger, toError, toRemotePayload, type ClusterInterest } from '@tasks/core/internal';
-import type { RedisClient as Redis } from '../connection/redis-client';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Redis as SingleRedis } from 'ioredis';
-import { createRedis, describeTarget, disconnectNow, openRedis } from '../connection/redis-client';
+import { createRedis, describeTarget, disconnectNow, openRedis, type RedisClient as Redis } from '../connection/redis-client';
 import { keyPrefix } from '../connection/key-prefix';
 import { publishToAll } from '../connection/publish-all';
 import { tasksKeys } from '../keys';

@@ -16,9 +16,8 @@ import {
   type TaskRegistry,
 } from '@tasks/core';
 import { completePublish, draftPublish, type CanvasPlan, type PreparedPublish } from '@tasks/core/internal';
-import type { RedisClient as Redis } from '../connection/redis-client';
 import { isConnectionError } from '../connection/outage-log';
-import { closeRedis, connectTimeoutMs, createRedis, describeTarget, disconnectNow, openRedis, requireReady } from '../connection/redis-client';
+import { closeRedis, connectTimeoutMs, createRedis, describeTarget, disconnectNow, openRedis, requireReady, type RedisClient as Redis } from '../connection/redis-client';
 import { assertCanvasAllowed, keyPrefix, queuePrefix } from '../connection/key-prefix';
 import { BULLMQ_DEFAULTS } from '../defaults';
 import { tasksKeys, REVOKE_TTL_MS } from '../keys';
