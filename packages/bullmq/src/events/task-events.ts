@@ -1,6 +1,7 @@
 import type { ClusterInterest } from '@tasks/core/internal';
 import { ClusterNode } from '../cluster/cluster-node';
 import { createRedis } from '../connection/redis-client';
+import { CLOSE_STEP_MS, settlesWithin } from '../utils/settles-within';
 import { keyPrefix } from '../connection/key-prefix';
 import { tasksKeys } from '../keys';
 import type { BullmqConnectionOptions } from '../options';
@@ -114,7 +115,8 @@ export class TaskEvents implements AsyncIterable<TaskEvent> {
       this.waiting = undefined;
       this.queue.splice(0).forEach(({ taken }) => taken());
       await this.reader.close();
-      await this.node.unlisten(this.entry).catch(() => undefined);
+      // Bounded: with Redis paused the entry is left to expire (it is no longer refreshed).
+      await settlesWithin(this.node.unlisten(this.entry).catch(() => undefined), CLOSE_STEP_MS);
       await this.node.release();
     })();
     return this.closing;

@@ -1,7 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { RedisConnectionError, TaskRegistry } from '@tasks/core';
-import { BullmqExecutor, TaskWorker } from '../../src';
+import { BullmqExecutor, TaskEvents, TaskWorker } from '../../src';
+import { CLOSE_STEP_MS } from '../../src/utils/settles-within';
 import { captureLogs } from '../support/log-capture';
 import { startOwnRedis, type OwnRedis } from '../support/own-redis';
 
@@ -75,6 +76,17 @@ describe('Redis down or refusing us', () => {
     } finally {
       logs.restore();
     }
+  });
+
+  it('TaskEvents.close() with Redis paused finishes in two bounded steps, leaving its listener entry to expire', async () => {
+    redis = await startOwnRedis();
+    const events = await TaskEvents.open({ connection: redis.url, prefix: 'paused-events', connectTimeoutMs: CONNECT_TIMEOUT_MS });
+    await redis.pause(20_000, 'ALL');
+    const started = Date.now();
+    // It used to wait for the pause to end, to withdraw its listener entry. Now that step, and
+    // the QUIT of the connections it opened, each give up after CLOSE_STEP_MS.
+    await events.close();
+    expect(Date.now() - started).toBeLessThan(2 * CLOSE_STEP_MS + 1000);
   });
 
   it.each([
