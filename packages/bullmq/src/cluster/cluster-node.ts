@@ -3,7 +3,7 @@ import { definedSignals, localClusterInterests, onClusterInterestChange, tasksLo
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Redis as SingleRedis } from 'ioredis';
-import { createRedis, describeTarget, disconnectNow, openRedis, type RedisClient as Redis } from '../connection/redis-client';
+import { closeRedis, createRedis, describeTarget, disconnectNow, lastCommand, openRedis, type RedisClient as Redis } from '../connection/redis-client';
 import { keyPrefix } from '../connection/key-prefix';
 import { publishToAll } from '../connection/publish-all';
 import { tasksKeys } from '../keys';
@@ -11,15 +11,13 @@ import type { BullmqConnectionOptions } from '../options';
 import { parseBusMessage, parseNodeReply, type BusMessage, type ControlCommand, type ControlRequest, type WorkerAnswer } from '../message/bus-message';
 import { EventInterests, parseListenerEntry } from '../events/event-interests';
 import { EventReader } from '../events/event-reader';
-import { settlesWithin } from '../utils/settles-within';
+import { CLOSE_STEP_MS, settlesWithin } from '../utils/settles-within';
 import { encodeEntryHeader, encodeEventValue, encodePayload, HEADER_FIELD, type TaskEvent } from '../events/task-event';
 
 /** Default cap of the event stream (entries; trimmed approximately, as Redis does cheaply). */
 export const DEFAULT_EVENTS_MAX_LENGTH = 10_000;
 /** A listener entry lives this long unless refreshed; refreshed every third of it. */
 const LISTENER_TTL_MS = 15_000;
-/** With Redis away or paused, how long closing waits for each last command before dropping the connection. */
-const CLOSE_WAIT_MS = 1000;
 /** Default time to gather replies. */
 export const DEFAULT_REPLY_TIMEOUT_MS = 1000;
 
@@ -459,14 +457,12 @@ export class ClusterNode {
     this.taps.clear();
     this.flush();
     // Each step is bounded: a close must end within the drain budget even with Redis paused.
-    await settlesWithin(this.syncing, CLOSE_WAIT_MS);
-    if (this.ownEntries.size > 0 && this.commands.status === 'ready') {
-      await settlesWithin(this.commands.hdel(tasksKeys.listeners(this.prefix), ...[...this.ownEntries.keys()].map((e) => this.entryField(e))), CLOSE_WAIT_MS);
-    }
+    await settlesWithin(this.syncing, CLOSE_STEP_MS);
+    const fields = [...this.ownEntries.keys()].map((e) => this.entryField(e));
+    if (fields.length > 0) await lastCommand(this.commands, () => this.commands.hdel(tasksKeys.listeners(this.prefix), ...fields));
     this.ownEntries.clear();
-    await settlesWithin(this.reader?.close() ?? Promise.resolve(), CLOSE_WAIT_MS);
+    await settlesWithin(this.reader?.close() ?? Promise.resolve(), CLOSE_STEP_MS);
     disconnectNow(this.subscriber);
-    if (this.commands.status === 'ready') await settlesWithin(this.commands.quit(), CLOSE_WAIT_MS);
-    disconnectNow(this.commands);
+    await closeRedis(this.commands);
   }
 }

@@ -162,8 +162,17 @@ export function disconnectNow(client: RedisClient): void {
   halfClosed.flushQueue?.(new Error('Connection is closed.'));
 }
 
-/** Closes a client of ours: a `QUIT` while Redis answers (within {@link CLOSE_STEP_MS}), then {@link disconnectNow}. */
+/**
+ * A last command of a close (a `QUIT`, removing an entry that would otherwise expire): sent only
+ * while the client is ready, since with Redis away it could only wait out its retries, and given
+ * up after {@link CLOSE_STEP_MS}, as with Redis paused it would wait for the pause to end.
+ */
+export async function lastCommand(client: RedisClient, send: () => Promise<unknown>): Promise<void> {
+  if (client.status === 'ready') await settlesWithin(send(), CLOSE_STEP_MS);
+}
+
+/** Closes a client of ours: a `QUIT` as its {@link lastCommand}, then {@link disconnectNow}. */
 export async function closeRedis(client: RedisClient): Promise<void> {
-  if (client.status === 'ready') await settlesWithin(client.quit(), CLOSE_STEP_MS);
+  await lastCommand(client, () => client.quit());
   disconnectNow(client);
 }

@@ -3,11 +3,11 @@ import { Queue } from 'bullmq';
 import { loadavg } from 'node:os';
 import { ClusterNode, type ControlledWorker } from '../cluster/cluster-node';
 import { queuePrefix } from '../connection/key-prefix';
+import { lastCommand } from '../connection/redis-client';
 import { WORKER_HEARTBEAT, type WorkerHeartbeatPayload } from '../events/task-event';
 import { tasksKeys } from '../keys';
 import type { BullmqConnectionOptions } from '../options';
 import type { ControlCommand, InspectWhat } from '../message/bus-message';
-import { CLOSE_STEP_MS, settlesWithin } from '../utils/settles-within';
 import type { HeldTask, WorkerActivity } from './worker-activity';
 
 /** Heartbeats, as Celery's: every 2 s. */
@@ -121,9 +121,8 @@ export class WorkerRemote implements ControlledWorker {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.undo.splice(0).forEach((undo) => undo());
-    // Bounded: with Redis paused the entry is left to age (its heartbeat stops), the close goes on;
-    // with Redis away, at once.
-    if (this.node.commands.status === 'ready') await settlesWithin(this.node.commands.hdel(tasksKeys.workers(this.worker.prefix), this.worker.name), CLOSE_STEP_MS);
+    // Left to age when Redis does not take it (its heartbeat stops): the close goes on.
+    await lastCommand(this.node.commands, () => this.node.commands.hdel(tasksKeys.workers(this.worker.prefix), this.worker.name));
     await this.node.release();
   }
 
